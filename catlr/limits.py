@@ -1,0 +1,41 @@
+"""Every limit catlr enforces, in one place.
+
+The app's widgets and the server's upload cap mirror these values, but they are enforced here,
+in the core, so a query string, a script or the CLI cannot get past them.
+"""
+
+# Hyper-parameters.
+MIN_LEARNING_RATE = 1e-6
+MAX_LEARNING_RATE = 10.0
+MAX_ITERATIONS = 20_000
+MAX_L2 = 100.0
+# Work budget: iterations x training examples. 10,000 iterations on the 209-image set is 2.09e6.
+MAX_ITERATION_EXAMPLES = 5_000_000
+
+# Photos.
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000  # a 24-megapixel phone photo fits; a decompression bomb does not
+MAX_ASPECT_RATIO = 50.0
+MAX_PHOTO_FRAMES = 1_000  # pages of a TIFF (only the first is used; counting more costs time)
+
+# HDF5 dataset files.
+MAX_H5_BYTES = 200 * 1024 * 1024
+MAX_IMAGES = 5_000  # per split
+MAX_NUM_PX = 256
+MAX_CLASS_NAME_CHARS = 40
+
+# Model files.
+MAX_MODEL_BYTES = 20 * 1024 * 1024
+
+# Fast engine.
+GRAM_MAX_EXAMPLES = 3_000  # "auto" uses the Gram form up to this many training images (G is m x m float64)
+MAX_HISTORY_VALUES = 25_000_000  # (iterations + 1) x (train + test images) x rates logits kept as float32: 100 MB
+MAX_SWEEP_RATES = 16
+
+# Reading an HDF5 file that is not one of the two known dataset files (catlr.sandbox).
+SANDBOX_MEMORY_BYTES = 1024 * 1024 * 1024  # address space the child may add on top of its interpreter
+SANDBOX_CPU_SECONDS = 20
+SANDBOX_TIMEOUT_SECONDS = 20.0  # wall clock, start-up included
+# A file declaring more than H5_MAX_EXPANSION times its own size (and over the floor) is a compression bomb.
+H5_MAX_EXPANSION = 50
+H5_EXPANSION_FLOOR_BYTES = 16 * 1024 * 1024

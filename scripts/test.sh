@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything the tests need (.venv, test requirements, Debian's chromium) and run the whole suite:
+# lint, unit tests, real-data tests, AppTest and real-browser tests. Extra arguments go to pytest.
+source "$(dirname "$0")/_venv.sh"
+ensure_requirements requirements-test.txt
+if [ ! -x /usr/lib/chromium/chromium ] && [ -z "${CATLR_CHROMIUM:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "the browser tests need chromium: run 'sudo apt-get install chromium' (or set CATLR_CHROMIUM)" >&2
+    exit 1
+  fi
+fi
+# The real dataset: CATLR_DATA_DIR if set, else ../shared/data beside the project.
+if [ -z "${CATLR_DATA_DIR:-}" ] && [ -f ../shared/data/train_catvnoncat.h5 ]; then
+  export CATLR_DATA_DIR="$(cd ../shared/data && pwd)"
+fi
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"
