@@ -1,0 +1,213 @@
+"""The command line: ``python -m catlr {train, predict, download}``.
+
+Bad input of any kind (a setting, a photo, a dataset or model file, a path) ends in one line
+``error: …`` on stderr and exit code 2, never a traceback; Ctrl-C exits with 130. ``predict`` keeps
+going past a bad photo (one ``error:`` line for it) and exits 1 if any photo failed.
+Set ``CATLR_DEBUG=1`` to see the traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+import sys
+from collections.abc import Sequence
+
+from catlr import limits
+from catlr.config import TrainConfig
+from catlr.errors import CatlrInputError
+
+EXIT_OK, EXIT_PHOTO_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one CatlrInputError line instead of usage + exit."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CatlrInputError(f"{message} (see `{self.prog} --help`)")
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        text = f"{error.filename}: {error.strerror}" if error.filename is not None else error.strerror
+    else:
+        text = str(error) or type(error).__name__
+    return " ".join(text.split())
+
+
+def _number(text: str, name: str) -> float | int:
+    """A command-line number; the range is TrainConfig's to check."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise CatlrInputError(f"{name} must be a number; got {text!r}") from None
+
+
+def _load_dataset(data_dir: str | None):
+    from catlr.data import load_dataset
+
+    dataset = load_dataset(data_dir)
+    for warning in dataset.warnings:
+        print(f"warning: {' '.join(str(warning).split())}", file=sys.stderr)
+    return dataset
+
+
+def _fit(dataset, config: TrainConfig):
+    """Train on the dataset's training split (test split as the test set); returns (TrainResult, X_tr, X_te)."""
+    from catlr import engine
+    from catlr.data import flatten
+
+    config.check_budget(dataset.train_set_x_orig.shape[0])
+    X_train, X_test = flatten(dataset.train_set_x_orig), flatten(dataset.test_set_x_orig)  # (d, m), (d, m_test)
+    problem = engine.prepare(X_train, dataset.train_set_y, X_test, dataset.test_set_y)
+    return engine.train(problem, config), X_train, X_test
+
+
+def _check_save_path(path: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise CatlrInputError(f"cannot save the model to {path}: it is a folder; give a file name like model.npz")
+    if not os.path.isdir(folder):
+        raise CatlrInputError(f"cannot save the model to {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CatlrInputError(f"cannot save the model to {path}: the folder {folder} is not writable")
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from catlr.model import accuracy, predict
+
+    config = TrainConfig(
+        num_iterations=_number(args.iterations, "iterations"),
+        learning_rate=_number(args.learning_rate, "learning rate"),
+        l2=_number(args.l2, "L2 penalty"),
+    )
+    if args.save:
+        _check_save_path(args.save)  # before training, not after
+    dataset = _load_dataset(args.data_dir)
+    result, X_train, X_test = _fit(dataset, config)
+    # The exercise's model(..., print_cost=True) output, line for line (model() has no L2 and returns
+    # no TrainResult to save, so the same engine run is printed here the way model() prints it).
+    for i, cost in zip(range(0, config.num_iterations, 100), result.exercise_costs(), strict=True):
+        print(f"Cost after iteration {i:d}: {cost:f}")  # the exercise's "%i: %f"
+    print(f"train accuracy: {accuracy(predict(result.w, result.b, X_train), dataset.train_set_y)} %")
+    print(f"test accuracy: {accuracy(predict(result.w, result.b, X_test), dataset.test_set_y)} %")
+    if args.save:
+        from catlr.persistence import SavedModel, save_model
+
+        try:
+            save_model(args.save, SavedModel.from_result(result, dataset.num_px))
+        except OSError as error:
+            raise CatlrInputError(f"cannot save the model to {args.save}: {error.strerror or error}") from error
+        print(f"saved the model to {args.save}")
+    return EXIT_OK
+
+
+def _read_photo(path: str) -> bytes:
+    """The bytes of a regular file no larger than the photo cap (checked before reading it all)."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise CatlrInputError("not a regular file")
+    cap = limits.MAX_PHOTO_BYTES
+    with open(path, "rb") as f:
+        data = f.read(cap + 1)
+    if len(data) > cap:
+        raise CatlrInputError(f"the file is larger than {cap // (1024 * 1024)} MB")
+    return data
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from catlr.data import flatten
+    from catlr.engine import predict_proba
+    from catlr.imaging import load_photo
+
+    if args.model:
+        from catlr.persistence import load_model
+
+        saved = load_model(args.model)
+        w, b, num_px, classes = saved.w, saved.b, saved.num_px, ("non-cat", "cat")
+    else:
+        dataset = _load_dataset(args.data_dir)
+        result, _, _ = _fit(dataset, TrainConfig())
+        w, b, num_px, classes = result.w, result.b, dataset.num_px, tuple(dataset.classes)
+    failed = 0
+    for path in args.photos:
+        try:
+            image = load_photo(_read_photo(path), num_px=num_px, fit=args.fit, name=path)
+            p = float(predict_proba(w, b, flatten(image[None]))[0])  # image (n, n, 3) → X (d, 1)
+        except (CatlrInputError, OSError) as error:
+            failed += 1
+            message = _one_line(error)
+            prefix = "" if message.startswith(f"{path}:") else f"{path}: "  # imaging names the file itself
+            print(f"error: {prefix}{message}", file=sys.stderr)
+            continue
+        print(f"{path}  P({classes[1]})={p:.4f}  {classes[1] if p > 0.5 else classes[0]}", flush=True)
+    return EXIT_PHOTO_FAILED if failed else EXIT_OK
+
+
+def _cmd_download(args: argparse.Namespace) -> int:
+    from catlr.download import download_cli
+
+    return download_cli(args.dest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m catlr`` argument parser."""
+    parser = _Parser(prog="python -m catlr", description="A from-scratch logistic-regression cat classifier.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,download}")
+    data_help = "folder with the two .h5 files (default: CATLR_DATA_DIR, then the usual folders)"
+
+    train = commands.add_parser(
+        "train", help="train and print the exercise's cost lines and accuracies", description="Train from zeros."
+    )
+    train.add_argument("--data-dir", help=data_help)
+    train.add_argument("--iterations", default="2000", help="gradient-descent steps (default 2000)")
+    train.add_argument("--learning-rate", default="0.005", help="step size (default 0.005)")
+    train.add_argument("--l2", default="0", help="L2 penalty λ (default 0, the exercise)")
+    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model here")
+    train.set_defaults(run=_cmd_train)
+
+    predict = commands.add_parser(
+        "predict",
+        help="P(cat) for each photo",
+        description="Print P(cat) for each photo; without --model, trains the default model first.",
+    )
+    predict.add_argument("photos", nargs="+", metavar="PHOTO")
+    predict.add_argument("--model", metavar="MODEL.npz", help="a model saved by `train --save`")
+    predict.add_argument(
+        "--fit", choices=("crop", "squash"), default="crop", help="crop to a centred square, or squash (the course)"
+    )
+    predict.add_argument("--data-dir", help=data_help)
+    predict.set_defaults(run=_cmd_predict)
+
+    download = commands.add_parser(
+        "download", help="fetch and verify the dataset", description="Download the dataset and verify its checksums."
+    )
+    download.add_argument("--dest", "--data-dir", dest="dest", metavar="DIR", help="where to put the files")
+    download.set_defaults(run=_cmd_download)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 a photo failed, 2 bad input, 130 Ctrl-C)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as done:  # --help
+        return done.code if isinstance(done.code, int) else int(done.code is not None)
+    except (CatlrInputError, OSError) as error:
+        print(f"error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # a bug: still one line, unless debugging
+        if os.environ.get("CATLR_DEBUG") == "1":
+            raise
+        message = f"unexpected {type(error).__name__}: {_one_line(error)} (CATLR_DEBUG=1 shows more)"
+        print(f"error: {message}", file=sys.stderr)
+        return 1
