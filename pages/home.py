@@ -1,0 +1,113 @@
+"""Home: what catlr is, the dataset at a glance, and how to get the data when it is missing."""
+
+import pandas as pd
+import streamlit as st
+
+from catlr import download, limits
+from catlr.errors import CatlrInputError
+from ui import data, state, widgets
+
+widgets.header(
+    "🐱 catlr — see a classifier learn",
+    "A cat / non-cat classifier written from scratch in NumPy: logistic regression trained by gradient descent, "
+    "exactly as in the classic exercise. Move the sliders on **Train** and watch it learn in real time.",
+)
+
+
+def own_dataset_panel() -> None:
+    """Upload a train and a test file in the exercise's schema; they become this user's dataset."""
+    st.markdown(
+        "Two HDF5 files in the exercise's schema: `train_set_x` uint8 (m, n, n, 3), `train_set_y` 0/1 labels, "
+        "`list_classes`, and the same with `test_` in the test file. They are checked in a sandbox before use and "
+        f"only you see them. Up to {limits.MAX_H5_BYTES // 2**20} MB each (the server accepts 50 MB per upload)."
+    )
+    u1, u2 = st.columns(2)
+    train = u1.file_uploader("Training file (.h5)", key=state.HOME_TRAIN_FILE)
+    test = u2.file_uploader("Test file (.h5)", key=state.HOME_TEST_FILE)
+    if st.button("Use these files", disabled=train is None or test is None, key="home_use_files"):
+        try:
+            with st.spinner("Checking the files in a sandbox…"):
+                own = data.use_uploaded(train.getvalue(), test.getvalue())
+        except CatlrInputError as exc:
+            st.error(str(exc), icon="🚫")
+        else:
+            st.toast(f"Loaded {own.m_train} training and {own.m_test} test images of {own.num_px}×{own.num_px} px.")
+            st.rerun()
+    if data.is_own() and st.button("Back to the exercise's dataset", key="home_back_to_exercise"):
+        data.use_exercise_data()
+        st.rerun()
+
+
+ds = data.dataset()
+if ds is None:
+    st.error(data.load_error() or "The dataset could not be loaded.", icon="🗂️")
+    st.subheader("Get the dataset")
+    st.markdown(
+        "catlr needs the exercise's two files, `train_catvnoncat.h5` and `test_catvnoncat.h5` (3 MB in all):\n"
+        "1. **Download** them here (the checksums are verified), or run `python -m catlr download`;\n"
+        "2. or point `CATLR_DATA_DIR` at a folder that holds them, then restart the app;\n"
+        "3. or upload two files in the exercise's schema below."
+    )
+    if st.button("Download the dataset", type="primary", key="home_download"):
+        bar = st.progress(0.0, text="Downloading…")
+        try:
+            download.download_dataset(
+                progress=lambda name, done, total: bar.progress(min(done / total, 1.0) if total else 0.0, text=name)
+            )
+        except CatlrInputError as exc:
+            st.error(str(exc))
+        else:
+            st.cache_resource.clear()
+            st.rerun()
+    own_dataset_panel()
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Training images", ds.m_train)
+c2.metric("Test images", ds.m_test)
+c3.metric("Image size", f"{ds.num_px} × {ds.num_px} RGB")
+
+balance = pd.DataFrame(
+    {
+        "split": ["train", "train", "test", "test"],
+        "class": [ds.classes[1], ds.classes[0], ds.classes[1], ds.classes[0]],
+        "images": [
+            int(ds.train_set_y.sum()),
+            int(ds.m_train - ds.train_set_y.sum()),
+            int(ds.test_set_y.sum()),
+            int(ds.m_test - ds.test_set_y.sum()),
+        ],
+    }
+)
+origin = "Your own files" if data.is_own() else "The exercise's own files"
+left, right = st.columns([2, 3])
+with left:
+    st.subheader("Class balance")
+    st.bar_chart(balance, x="split", y="images", color="class", horizontal=True, height=220)
+with right:
+    st.subheader("Where the data comes from")
+    st.markdown(
+        f"{origin}, loaded from `{ds.source}`. Each image is flattened to a vector of "
+        f"{ds.num_px}·{ds.num_px}·3 = {ds.num_px * ds.num_px * 3:,} numbers and divided by 255. "
+        "Note the two splits have **opposite** class balance: training is mostly non-cats, the test set "
+        "mostly cats — so a model that always says *cat* would already score "
+        f"{100 * ds.test_set_y.mean():.0f} % on test."
+    )
+for warning in ds.warnings:
+    st.warning(warning)
+
+st.subheader("Scenes for a lecture")
+st.caption("Each link opens a page with its settings; the address bar then holds a link you can share.")
+s1, s2, s3 = st.columns(3)
+s1.page_link("pages/train.py", label="Baseline: the untrained model", icon="0️⃣", query_params={"iterations": 0})
+s1.page_link("pages/train.py", label="The exercise: 2000 iterations, lr 0.005", icon="🎯")
+s2.page_link("pages/train.py", label="Overfitting: 10,000 iterations", icon="📈", query_params={"iterations": 10_000})
+s2.page_link("pages/train.py", label="Learning rate too high", icon="💥", query_params={"lr": 0.3})
+s3.page_link("pages/mistakes.py", label="The mistakes", icon="❌")
+s3.page_link("pages/predict.py", label="Your photo", icon="📷")
+s3.page_link(
+    "pages/inside.py", label="The weights after 100 iterations", icon="🔬", query_params={"inside_iteration": 100}
+)
+
+with st.expander("Use your own dataset", expanded=data.is_own()):
+    own_dataset_panel()

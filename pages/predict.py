@@ -1,0 +1,106 @@
+"""Predict: is this a cat? Upload a photo, take one, or pick a dataset image, and see what the model sees."""
+
+import streamlit as st
+
+from catlr import engine, imaging
+from ui import data, model, predict, state, widgets
+from ui import explain as explain_ui
+
+widgets.header(
+    "🔮 Predict",
+    "Give the model any photo: it is cropped or squashed to 64 × 64 pixels, flattened, and scored with σ(wᵀx + b).",
+)
+ds = data.require()
+result = model.ensure()
+
+c1, c2 = st.columns([3, 2])
+source = (
+    c1.segmented_control(
+        "Photo from",
+        ["Upload", "Camera", "Dataset"],
+        default="Upload",
+        key=state.PREDICT_SOURCE,
+        persist_state="session",
+    )
+    or "Upload"
+)
+fit = (
+    c2.segmented_control(
+        "Fit to a square",
+        ["crop", "squash"],
+        default="crop",
+        key=state.PREDICT_FIT,
+        persist_state="session",
+        help="crop: the centre square of the photo; squash: the whole photo resized, as the exercise does.",
+    )
+    or "crop"
+)
+
+marker = None
+if source in ("Upload", "Camera"):
+    if source == "Upload":
+        given = st.file_uploader(
+            f"Upload a photo ({', '.join(imaging.SUPPORTED_EXTENSIONS)})",
+            key=state.PREDICT_UPLOAD,
+            help="Phone photos are turned upright; transparent areas become white.",
+        )
+    else:
+        given = st.camera_input("Take a photo", key=state.PREDICT_CAMERA)
+    if given is not None:
+        marker = (source, given.file_id, fit)
+        current = predict.current()
+        if (current is None or current.marker != marker) and predict.error_for(marker) is None:
+            predict.from_bytes(marker, given.name, given.getvalue(), ds.num_px, fit)
+else:
+    d1, d2 = st.columns(2)
+    split = d1.segmented_control("Split", ["test", "train"], default="test", key=state.PREDICT_DATASET_SPLIT) or "test"
+    images = ds.test_set_x_orig if split == "test" else ds.train_set_x_orig
+    index = d2.number_input(
+        f"Image number (0–{len(images) - 1})", 0, len(images) - 1, 0, key=state.PREDICT_DATASET_INDEX
+    )
+    marker = ("Dataset", split, int(index))
+    current = predict.current()
+    if current is None or current.marker != marker:
+        predict.from_dataset(marker, f"{split} image #{index}", images[index])
+
+error = predict.error_for(marker) if marker else None
+if error:
+    st.error(error, icon="🚫")
+
+shown = predict.current()
+if shown is None:
+    st.info("Upload a photo, take one with the camera, or pick a dataset image to see what the model thinks.")
+    st.stop()
+if error or (marker is not None and shown.marker != marker):
+    st.caption(f"Still showing the previous result: {shown.name}")
+
+x = shown.model_input.reshape(1, -1).T / 255.0  # (num_px·num_px·3, 1), the seed's flatten
+p = float(engine.predict_proba(result.w, result.b, x)[0])
+is_cat = p > 0.5
+o1, o2, o3 = st.columns([2, 1, 2])
+with o1:
+    st.image(shown.preview, caption=f"Your photo: {shown.name}", width="stretch")
+with o2:
+    st.image(widgets.upscale(shown.model_input, 256), caption=f"What the model sees ({ds.num_px} × {ds.num_px})")
+with o3:
+    st.metric("P(cat)", f"{p:.4f}")
+    st.progress(p, text=f"{p:.1%} cat")
+    st.subheader(f"{'🐱 ' + ds.classes[1] if is_cat else '🚫 ' + ds.classes[0]}")
+    st.caption(
+        f"Model: {result.config.num_iterations} iterations, learning rate {result.config.learning_rate:g} "
+        f"(test accuracy {widgets.pct(result.test_accuracy)}). A linear model on 209 images is easily fooled."
+    )
+for note in shown.notes:
+    st.info(note)
+
+why_tab, flip_tab, near_tab = st.tabs(["Why this prediction", "When did it flip", "Nearest training images"])
+with why_tab:
+    explain_ui.why(shown.model_input, result, ds.classes, key_prefix="predict", heading=None)
+with flip_tab:
+    if shown.marker[0] == "Dataset":
+        logits, iterations = explain_ui.logits_for_dataset(result, shown.marker[1], shown.marker[2])
+    else:
+        logits, iterations = explain_ui.logits_for_image(result, shown.model_input)
+    explain_ui.flip(logits, iterations, key_prefix="predict", classes=ds.classes, heading=None)
+with near_tab:
+    explain_ui.neighbours(shown.model_input, ds, key_prefix="predict", heading=None)

@@ -1,0 +1,203 @@
+"""Browser benchmark and load check (prints figures; not a test).
+
+    .venv/bin/python scripts/bench_browser.py [--sessions 10] [--load 8]
+
+Measures, against a live `streamlit run app.py` on 127.0.0.1 driven by Debian's chromium:
+server start to first page idle; slider change to updated metric (median of 10); photo upload to
+result; server memory after N sessions. Then the load check: LOAD browser sessions train different
+settings at the same time; each must show its own correct accuracy; the health endpoint is polled
+throughout (worst latency reported); server memory is read again after they close.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.async_api import async_playwright  # noqa: E402
+
+from catlr import engine  # noqa: E402
+from catlr.config import TrainConfig  # noqa: E402
+from catlr.data import find_data_dir, flatten, load_dataset  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+
+IDLE_JS = (
+    "() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\") !== null"
+    " && document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0"
+)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def idle(page) -> None:
+    await page.wait_for_timeout(210)
+    await page.wait_for_function(IDLE_JS, timeout=60_000)
+
+
+async def metric(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']", has_text=label).first
+    return await box.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def photo_file() -> Path:
+    from PIL import Image
+    from skimage import data as skdata
+
+    path = ROOT / "build" / "bench-chelsea.jpg"
+    path.parent.mkdir(exist_ok=True)
+    buf = io.BytesIO()
+    Image.fromarray(skdata.chelsea()).save(buf, format="JPEG", quality=92)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+async def single_user(browser, url: str, pid: int, sessions: int, started: float) -> None:
+    ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await ctx.new_page()
+    t0 = time.perf_counter()
+    await page.goto(f"{url}/train")
+    await idle(page)
+    await page.locator("[data-testid='stMetricValue']").first.wait_for()
+    now = time.perf_counter()
+    print(
+        f"first Train page idle (cold: loads data, trains default model): {now - t0:.2f} s; "
+        f"server start to first page idle: {now - started:.2f} s"
+    )
+
+    slider = page.locator(".st-key-lr input[type='range']")
+    times = []
+    for i in range(10):
+        before = await metric(page, "Train accuracy")
+        await slider.focus()
+        t0 = time.perf_counter()
+        await slider.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+        await page.wait_for_function(
+            "(b) => { const m = [...document.querySelectorAll(\"[data-testid='stMetric']\")]"
+            ".find(e => e.innerText.includes('Train accuracy'));"
+            " return m && !m.innerText.includes(b); }",
+            arg=before,
+            timeout=30_000,
+        )
+        times.append(time.perf_counter() - t0)
+        await idle(page)
+    print(
+        f"slider change to updated metric: median {statistics.median(times) * 1000:.0f} ms, "
+        f"max {max(times) * 1000:.0f} ms (10 changes)"
+    )
+
+    await page.goto(f"{url}/predict")
+    await idle(page)
+    t0 = time.perf_counter()
+    await page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(photo_file()))
+    await page.locator("[data-testid='stMetric']", has_text="P(cat)").wait_for(timeout=30_000)
+    print(f"photo upload to result: {(time.perf_counter() - t0) * 1000:.0f} ms")
+    await ctx.close()
+
+    for _ in range(sessions - 1):
+        ctx = await browser.new_context()
+        page = await ctx.new_page()
+        await page.goto(f"{url}/train")
+        await idle(page)
+        await page.locator("[data-testid='stMetricValue']").first.wait_for()
+        await ctx.close()
+    print(f"server memory after {sessions} sessions: {rss_mb(pid):.0f} MB RSS")
+
+
+def expected_accuracies(settings: list[tuple[float, int]]) -> list[tuple[str, str]]:
+    ds = load_dataset(find_data_dir())
+    problem = engine.prepare(flatten(ds.train_set_x_orig), ds.train_set_y, flatten(ds.test_set_x_orig), ds.test_set_y)
+    out = []
+    for lr, n in settings:
+        r = engine.train(problem, TrainConfig(num_iterations=n, learning_rate=lr))
+        out.append((f"{r.train_accuracy:.2f} %", f"{r.test_accuracy:.2f} %"))
+    return out
+
+
+async def load(browser, url: str, pid: int, n: int) -> None:
+    rates = [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 7e-3, 1e-2]
+    settings = [(rates[i % len(rates)], 10_000 - 500 * i) for i in range(n)]
+    expected = expected_accuracies(settings)
+    latencies: list[float] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as r:
+                assert r.read().strip() == b"ok"
+            latencies.append(time.perf_counter() - t0)
+            time.sleep(0.05)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+
+    async def one(i: int) -> tuple[str, str]:
+        ctx = await browser.new_context()
+        page = await ctx.new_page()
+        lr, iters = settings[i]
+        await page.goto(f"{url}/train?lr={lr:g}&iterations={iters}")
+        await idle(page)
+        await page.locator("[data-testid='stMetricValue']").first.wait_for()
+        got = (await metric(page, "Train accuracy"), await metric(page, "Test accuracy"))
+        await ctx.close()
+        return got
+
+    t0 = time.perf_counter()
+    got = await asyncio.gather(*(one(i) for i in range(n)))
+    wall = time.perf_counter() - t0
+    stop.set()
+    poller.join()
+    right = sum(g == e for g, e in zip(got, expected, strict=True))
+    print(
+        f"load: {n} sessions trained at once (up to 10,000 iterations each) in {wall:.1f} s; "
+        f"{right}/{n} showed their own correct accuracies"
+    )
+    for (lr, iters), g, e in zip(settings, got, expected, strict=True):
+        print(f"  lr={lr:g} iterations={iters}: shown {g}, expected {e}{'' if g == e else '  MISMATCH'}")
+    print(
+        f"health endpoint during load: {len(latencies)} polls, median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"worst {max(latencies) * 1000:.0f} ms"
+    )
+    await asyncio.sleep(2)
+    print(f"server memory after the load sessions closed: {rss_mb(pid):.0f} MB RSS")
+    if right != n:
+        raise SystemExit(1)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--load", type=int, default=8)
+    args = parser.parse_args()
+    os.environ.setdefault("CATLR_DATA_DIR", str(find_data_dir()))
+    t0 = time.perf_counter()
+    with streamlit_server() as (url, proc):
+        print(
+            f"server start to healthy: {time.perf_counter() - t0:.2f} s; baseline memory {rss_mb(proc.pid):.0f} MB RSS"
+        )
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            await single_user(browser, url, proc.pid, args.sessions, t0)
+            if args.load:
+                await load(browser, url, proc.pid, args.load)
+            await browser.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,139 @@
+"""bad-inputs.md sections C and D at the app level (AppTest): isolation, bad uploads, no tracebacks."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+
+import pytest
+from h5fixtures import H5_CASES, case_files, write_dataset_files
+from PIL import Image
+
+from tests.conftest import REPO_ROOT
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def png_bytes(color=(200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (80, 60), color).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_S03_S08_server_config_hides_tracebacks_and_keeps_protections():
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["browser"]["gatherUsageStats"] is False
+    # XSRF and CORS protections stay at their (enabled) defaults.
+    assert config["server"].get("enableXsrfProtection", True) is True
+    assert config["server"].get("enableCORS", True) is True
+
+
+def test_S03_an_unexpected_error_shows_a_message_not_a_traceback(app, monkeypatch):
+    import ui.model
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail /etc/passwd")
+
+    monkeypatch.setattr(ui.model, "ensure", broken)
+    at = app("pages/home.py")
+    at.switch_page("pages/mistakes.py").run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "went wrong" in at.error[0].value and "secret" not in at.error[0].value
+
+
+def test_S04_two_sessions_never_see_each_other(app):
+    alice = app("pages/train.py")
+    bob = app("pages/train.py")
+    alice.select_slider(key="lr").set_value(0.0001).run()
+    bob.slider(key="iterations").set_value(100).run()
+    assert metric(alice, "Train accuracy") != metric(bob, "Train accuracy")
+    assert list(alice.dataframe[-1].value["learning_rate"]) == [0.005, 0.0001]
+    assert list(bob.dataframe[-1].value["iterations"]) == [2000, 100]
+    # Bob uploads a photo; Alice's Predict page has none.
+    bob.switch_page("pages/predict.py").run()
+    bob.file_uploader(key="predict_upload").set_value(("mine.png", png_bytes(), "image/png")).run()
+    assert any(m.label == "P(cat)" for m in bob.metric)
+    alice.switch_page("pages/predict.py").run()
+    assert not any(m.label == "P(cat)" for m in alice.metric)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("<img src=x onerror=alert(1)>.png", id="S01"),
+        pytest.param("../../.streamlit/secrets.toml", id="S02"),
+    ],
+)
+def test_S01_S02_hostile_file_names_are_only_ever_text(app, name):
+    at = app("pages/predict.py")
+    at.file_uploader(key="predict_upload").set_value((name, b"not an image at all", "image/png")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "not a supported image" in at.error[0].value
+    at.file_uploader(key="predict_upload").set_value((name, png_bytes(), "image/png")).run()
+    assert not at.exception and not at.error
+    assert any(m.label == "P(cat)" for m in at.metric)
+
+
+def test_I28_upload_cleared_or_same_file_twice(app):
+    at = app("pages/predict.py")
+    photo = ("red.png", png_bytes(), "image/png")
+    at.file_uploader(key="predict_upload").set_value(photo).run()
+    first = metric(at, "P(cat)")
+    at.file_uploader(key="predict_upload").set_value(photo).run()
+    assert metric(at, "P(cat)") == first and not at.exception
+    at.file_uploader(key="predict_upload").set_value(None).run()
+    assert not at.exception
+    assert metric(at, "P(cat)") == first, "the last result stays visible after the upload is cleared"
+
+
+def upload_dataset(at, train: bytes, test: bytes):
+    at.file_uploader(key="home_train_file").set_value(("train.h5", train, "application/x-hdf5")).run()
+    at.file_uploader(key="home_test_file").set_value(("test.h5", test, "application/x-hdf5")).run()
+    at.button(key="home_use_files").click().run()
+    return at
+
+
+@pytest.mark.parametrize("case", ["H02", "H05", "H09", "H19"])
+def test_S05_S06_bad_dataset_upload_keeps_everything_then_a_good_one_works(app, tmp_path, case):
+    at = app("pages/train.py")
+    trained = metric(at, "Test accuracy")
+    at.switch_page("pages/home.py").run()
+    bad = case_files(case, tmp_path / "bad")
+    upload_dataset(at, (bad / "train_catvnoncat.h5").read_bytes(), (bad / "test_catvnoncat.h5").read_bytes())
+    assert not at.exception
+    assert len(at.error) == 1, f"{case}: one clear message"
+    assert metric(at, "Training images") == "209", "the exercise's dataset is still in use"
+    at.switch_page("pages/train.py").run()
+    assert metric(at, "Test accuracy") == trained, "the model is kept"
+
+    good = write_dataset_files(tmp_path / "good", m_train=12, m_test=6, num_px=8)
+    at.switch_page("pages/home.py").run()
+    upload_dataset(at, (good / "train_catvnoncat.h5").read_bytes(), (good / "test_catvnoncat.h5").read_bytes())
+    assert not at.exception and not at.error
+    assert metric(at, "Training images") == "12"
+    for page in ["pages/train.py", "pages/dataset.py", "pages/mistakes.py", "pages/predict.py", "pages/inside.py"]:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_H_catalogue_is_available_to_the_app_tests():
+    assert {"H02", "H05", "H09", "H19"} <= set(H5_CASES)
+
+
+def test_N07_out_of_range_settings_in_the_url_are_ignored(app):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.query_params["lr"] = "1e6"
+    at.query_params["iterations"] = "99999999"
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception and not at.error
+    assert at.select_slider(key="lr").value == 0.005
+    assert at.slider(key="iterations").value <= 10_000

@@ -1,0 +1,181 @@
+"""The dashboard in a real browser: Debian's chromium, driven by Playwright, against `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from catlr import engine
+from catlr.config import TrainConfig
+from catlr.data import flatten, load_dataset
+from tests.e2e.server import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+PAGES = ["Home", "Train", "Dataset", "Mistakes", "Predict", "Inside the model"]
+
+
+def open_app(page, server: str, path: str = "") -> None:
+    page.goto(f"{server}/{path}")
+    wait_idle(page)
+
+
+def go(page, title: str) -> None:
+    page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
+    wait_idle(page)
+
+
+def metric(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']", has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def chelsea_jpeg() -> bytes:
+    from skimage import data as skdata
+
+    buf = io.BytesIO()
+    Image.fromarray(skdata.chelsea()).save(buf, format="JPEG", quality=92)
+    return buf.getvalue()
+
+
+def full_screenshot(page, path) -> None:
+    """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit it."""
+    height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 6000)})
+    wait_idle(page)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
+def press_on_slider(page, key: str, keyname: str, times: int = 1) -> None:
+    thumb = page.locator(f".st-key-{key} input[type='range']")
+    thumb.focus()
+    for _ in range(times):
+        thumb.press(keyname)
+    wait_idle(page)
+
+
+def test_every_page_from_a_cold_start(page, server, screenshot_dir):
+    open_app(page, server)
+    for title in PAGES:
+        go(page, title)
+        page.wait_for_timeout(500)  # charts and images finish drawing
+        assert_no_exception(page)
+        assert page.locator("h1", has_text=title if title != "Home" else "catlr").count() == 1
+        full_screenshot(page, screenshot_dir / f"{title.lower().split()[0]}.png")
+
+
+def test_sliders_retrain_and_redraw(page, server):
+    open_app(page, server, "train")
+    assert metric(page, "Train accuracy") == "99.04 %"
+    assert metric(page, "Test accuracy") == "70.00 %"
+    chart_before = page.locator("[data-testid='stVegaLiteChart']").first.screenshot()
+
+    press_on_slider(page, "lr", "ArrowLeft", 3)  # 0.005 -> 0.001
+    assert page.locator(".st-key-lr [data-testid='stSliderThumbValue']").inner_text() == "0.001"
+    lowered = metric(page, "Train accuracy")
+    assert lowered != "99.04 %"
+    page.wait_for_timeout(400)
+    assert page.locator("[data-testid='stVegaLiteChart']").first.screenshot() != chart_before
+
+    press_on_slider(page, "iterations", "ArrowRight", 2)  # 2000 -> 2100
+    assert page.locator(".st-key-iterations [data-testid='stSliderThumbValue']").inner_text() == "2100"
+    assert metric(page, "Train accuracy") != lowered
+    assert "lr=0.001" in page.url and "iterations=2100" in page.url, "settings are in the URL (shareable)"
+    assert_no_exception(page)
+
+
+def test_a_shared_link_opens_with_its_settings(page, server):
+    open_app(page, server, "train?lr=0.0001&iterations=1500")
+    assert page.locator(".st-key-lr [data-testid='stSliderThumbValue']").inner_text() == "0.0001"
+    assert metric(page, "Train accuracy") == "68.42 %"  # the exercise's lr 0.0001 row, 1500 iterations
+    assert metric(page, "Test accuracy") == "36.00 %"
+
+
+def test_predict_upload_bad_file_then_good_file(page, server, tmp_path, screenshot_dir):
+    open_app(page, server, "predict")
+    good = tmp_path / "chelsea.jpg"
+    good.write_bytes(chelsea_jpeg())
+    bad = tmp_path / "holiday.jpg"
+    bad.write_bytes(b"\x00" * 64 + b"definitely not a photo")
+    dropzone = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+
+    dropzone.set_input_files(str(good))
+    wait_idle(page)
+    first = metric(page, "P(cat)")
+    assert 0.0 <= float(first) <= 1.0
+    full_screenshot(page, screenshot_dir / "predict-photo.png")
+
+    page.locator("[data-testid='stFileChipDeleteBtn']").first.click()
+    wait_idle(page)
+    dropzone.set_input_files(str(bad))
+    wait_idle(page)
+    alert = page.locator("[data-testid='stAlertContentError']")
+    assert "holiday.jpg" in alert.inner_text()
+    assert metric(page, "P(cat)") == first, "the previous result stays"
+
+    page.locator("[data-testid='stFileChipDeleteBtn']").first.click()
+    wait_idle(page)
+    dropzone.set_input_files(str(good))
+    wait_idle(page)
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert metric(page, "P(cat)") == first
+    assert_no_exception(page)
+
+
+def test_open_an_image_on_mistakes(page, server, real_data_dir):
+    ds = load_dataset(real_data_dir)
+    default = engine.train(
+        engine.prepare(flatten(ds.train_set_x_orig), ds.train_set_y, flatten(ds.test_set_x_orig), ds.test_set_y),
+        TrainConfig(),
+    )
+    expected = engine.predict_proba(default.w, default.b, flatten(ds.test_set_x_orig[29:30]))[0]
+    open_app(page, server, "mistakes")
+    page.locator(".st-key-mistakes_open_test_29 button").click()
+    wait_idle(page)
+    assert page.get_by_text("True label: non-cat").count() == 1
+    assert metric(page, "P(cat)") == f"{expected:.4f}"
+    assert_no_exception(page)
+
+
+def test_why_this_prediction_when_it_flipped_and_its_neighbours(page, server, tmp_path, screenshot_dir):
+    open_app(page, server, "predict")
+    photo = tmp_path / "chelsea.jpg"
+    photo.write_bytes(chelsea_jpeg())
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(photo))
+    wait_idle(page)
+    why = page.locator(".st-key-predict_why")
+    assert "P(cat) = σ(z)" in why.inner_text()
+    full_screenshot(page, screenshot_dir / "predict-why.png")
+    page.get_by_role("tab", name="When did it flip").click()
+    assert "changed" in page.locator(".st-key-predict_flip").inner_text()
+    page.get_by_role("tab", name="Nearest training images").click()
+    assert page.locator(".st-key-predict_neighbours [data-testid='stImage']").count() == 5
+    assert_no_exception(page)
+
+
+def test_threshold_moves_the_confusion_matrix(page, server, screenshot_dir):
+    open_app(page, server, "mistakes?threshold=0.8")
+    assert "threshold 0.80" in page.locator("[data-testid='stMarkdownContainer']", has_text="gets").first.inner_text()
+    assert page.get_by_text("ROC curve of the test set").count() == 1
+    full_screenshot(page, screenshot_dir / "mistakes-threshold.png")
+    press_on_slider(page, "threshold", "ArrowLeft", 30)  # 0.80 -> 0.50, the exercise's threshold
+    assert "gets 15 of 50" in page.locator("[data-testid='stMarkdownContainer']", has_text="gets").first.inner_text()
+    assert_no_exception(page)
+
+
+def test_presenter_mode_enlarges_the_text(page, server, screenshot_dir):
+    open_app(page, server, "train")
+    normal = page.locator("[data-testid='stMetricValue']").first.evaluate("e => getComputedStyle(e).fontSize")
+    open_app(page, server, "train?present=true")
+    large = page.locator("[data-testid='stMetricValue']").first.evaluate("e => getComputedStyle(e).fontSize")
+    assert float(large.rstrip("px")) > float(normal.rstrip("px"))
+    page.screenshot(path=str(screenshot_dir / "train-presenter.png"))

@@ -1,0 +1,85 @@
+"""bad-inputs.md rows that only a real browser can show: deep links, escaping, isolation, slider storms."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from test_browser import metric, open_app, press_on_slider
+
+from tests.e2e.server import streamlit_server, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_deep_link_as_the_very_first_request_still_goes_through_the_router(browser, real_data_dir):
+    # Streamlit decides at the first session whether pages/ means an old-style app; see ui/widgets.py.
+    with streamlit_server({"CATLR_DATA_DIR": str(real_data_dir)}) as (url, _):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{url}/mistakes")
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        wait_idle(page)
+        links = [t.split("\n")[-1] for t in page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()]
+        assert links == ["Home", "Train", "Dataset", "Mistakes", "Predict", "Inside the model"]
+        assert page.locator("h1", has_text="Mistakes").count() == 1
+        assert page.locator("[data-testid='stException']").count() == 0
+        context.close()
+
+
+def test_S01_a_hostile_file_name_is_shown_as_text(page, server, tmp_path):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_app(page, server, "predict")
+    hostile = tmp_path / "<img src=x onerror=alert(1)>.jpg"
+    hostile.write_bytes(b"GIF89a but not really")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(hostile))
+    wait_idle(page)
+    alert = page.locator("[data-testid='stAlertContentError']")
+    assert "<img src=x onerror=alert(1)>.jpg" in alert.inner_text()
+    assert page.locator("img[src='x']").count() == 0
+    assert not dialogs
+
+
+def test_S04_two_browser_sessions_keep_their_own_models(browser, server):
+    alice_ctx, bob_ctx = browser.new_context(), browser.new_context()
+    alice, bob = alice_ctx.new_page(), bob_ctx.new_page()
+    open_app(alice, server, "train?lr=0.0001&iterations=1500")
+    open_app(bob, server, "train?lr=0.01&iterations=1500")
+    assert metric(alice, "Train accuracy") == "68.42 %"  # exercise-api.md, lr 0.0001
+    assert metric(bob, "Train accuracy") == "99.52 %"  # exercise-api.md, lr 0.01
+    alice.reload()
+    wait_idle(alice)
+    assert metric(alice, "Train accuracy") == "68.42 %"
+    alice_ctx.close()
+    bob_ctx.close()
+
+
+def test_N09_dragging_through_twenty_values_settles_on_the_last_one(page, server):
+    open_app(page, server, "train")
+    thumb = page.locator(".st-key-iterations input[type='range']")
+    thumb.focus()
+    for _ in range(20):
+        thumb.press("ArrowLeft")  # 2000 -> 1000 in 20 quick steps, no waiting
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert page.locator(".st-key-iterations [data-testid='stSliderThumbValue']").inner_text() == "1000"
+    # The metric belongs to the final setting: compare with the same setting reached in one step.
+    settled = metric(page, "Train accuracy")
+    with urllib.request.urlopen(f"{server}/_stcore/health", timeout=5) as r:
+        assert r.read().strip() == b"ok"
+    other = page.context.browser.new_context().new_page()
+    open_app(other, server, "train?iterations=1000")
+    assert metric(other, "Train accuracy") == settled
+    other.context.close()
+    press_on_slider(page, "iterations", "ArrowRight")
+    assert page.locator(".st-key-iterations [data-testid='stSliderThumbValue']").inner_text() == "1050"
+
+
+def test_N07_out_of_range_values_in_the_url_are_ignored(page, server):
+    open_app(page, server, "train?lr=1e6&iterations=99999999&l2=-3")
+    assert page.locator(".st-key-lr [data-testid='stSliderThumbValue']").inner_text() == "0.005"
+    assert metric(page, "Train accuracy") == "99.04 %"
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -1,0 +1,124 @@
+"""This user's model and run history: train through catlr, commit to session state only on success."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from catlr import engine
+from catlr.config import TrainConfig
+from catlr.errors import CatlrInputError
+from ui import data, state
+
+DEFAULT_CONFIG = TrainConfig()  # the exercise's 2000 iterations at learning rate 0.005
+MAX_RUNS = 50  # run history kept per user
+CURVE_POINTS = 400  # points kept per run for overlays
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One finished run as the history table shows it, with a thinned cost curve for overlays."""
+
+    run: int
+    config: TrainConfig
+    engine: str
+    train_accuracy: float
+    test_accuracy: float
+    final_cost: float
+    seconds: float
+    curve_iterations: np.ndarray  # (k,)
+    curve_train_cost: np.ndarray  # (k,)
+
+    @property
+    def label(self) -> str:
+        c = self.config
+        l2 = f", λ={c.l2:g}" if c.l2 else ""
+        return f"#{self.run}: {c.num_iterations} it, lr={c.learning_rate:g}{l2}"
+
+
+def thin(n: int, most: int = CURVE_POINTS) -> np.ndarray:
+    """Indices 0..n-1 thinned to at most ``most`` evenly spaced points, always keeping the last."""
+    if n <= most:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, most).round().astype(int))
+
+
+def current() -> engine.TrainResult | None:
+    """The current model of this session, or None if none was trained yet."""
+    return state.get(state.MODEL)
+
+
+def ensure() -> engine.TrainResult:
+    """The current model; on a cold start, train the default (2000, 0.005) model first."""
+    result = current()
+    if result is None:
+        data.require()
+        with st.spinner("Training the default model (2000 iterations, learning rate 0.005)…"):
+            try:
+                result = train(DEFAULT_CONFIG)
+            except CatlrInputError as exc:
+                st.error(f"The default model cannot be trained on this dataset: {exc}. Try the **Train** page.")
+                st.stop()
+    return result
+
+
+def train(config: TrainConfig, callback: Callable | None = None, progress_every: int = 100) -> engine.TrainResult:
+    """Train on this user's dataset; only a finished run replaces the current model and joins the history.
+
+    Raises:
+        CatlrInputError: bad settings for this dataset or a diverged run; nothing in the session changes.
+    """
+    t0 = time.perf_counter()
+    result = engine.train(data.problem(), config, callback=callback, progress_every=progress_every)
+    seconds = time.perf_counter() - t0
+    if result.stopped:
+        return result
+    previous = current()
+    runs = list(state.get(state.RUNS, []))
+    number = state.get(state.RUN_COUNTER, 0) + 1
+    idx = thin(result.iterations_run + 1)
+    runs.append(
+        RunRecord(
+            run=number,
+            config=config,
+            engine=result.engine,
+            train_accuracy=float(result.train_accuracy),
+            test_accuracy=float(result.test_accuracy),
+            final_cost=float(result.final_cost),
+            seconds=seconds,
+            curve_iterations=idx,
+            curve_train_cost=np.asarray(result.history.train_cost)[idx],
+        )
+    )
+    state.put(state.PREVIOUS_MODEL, previous)
+    state.put(state.MODEL, result)
+    state.put(state.RUNS, runs[-MAX_RUNS:])
+    state.put(state.RUN_COUNTER, number)
+    return result
+
+
+def runs() -> list[RunRecord]:
+    """This session's finished runs, oldest first."""
+    return list(state.get(state.RUNS, []))
+
+
+def runs_table(records: list[RunRecord]) -> pd.DataFrame:
+    """The run history as a table (also the CSV download)."""
+    return pd.DataFrame(
+        {
+            "run": [r.run for r in records],
+            "iterations": [r.config.num_iterations for r in records],
+            "learning_rate": [r.config.learning_rate for r in records],
+            "l2": [r.config.l2 for r in records],
+            "engine": [r.engine for r in records],
+            "train_accuracy_pct": [round(r.train_accuracy, 4) for r in records],
+            "test_accuracy_pct": [round(r.test_accuracy, 4) for r in records],
+            "final_cost": [round(r.final_cost, 6) for r in records],
+            "seconds": [round(r.seconds, 3) for r in records],
+        }
+    )

@@ -1,0 +1,44 @@
+"""Small rendering helpers shared by the pages."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def _route_through_app() -> None:
+    """Make sure this page runs inside app.py's router, never on its own.
+
+    Streamlit decides when a session starts whether a folder named pages/ makes this an old-style
+    multipage app, and only st.navigation (in app.py) switches that off. If the very first request
+    after the server starts is a deep link such as /train (and in every AppTest run), Streamlit would
+    run pages/train.py on its own, without app.py's page config and error guard. Switch it off and
+    rerun through app.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def header(title: str, purpose: str) -> None:
+    """Every page starts the same way: a title and one line saying what the page is for."""
+    _route_through_app()
+    st.title(title)
+    st.caption(purpose)
+
+
+def upscale(image: np.ndarray, size: int) -> np.ndarray:
+    """A (n, n, 3) uint8 image enlarged to (size, size, 3) with nearest-neighbour, so pixels stay crisp."""
+    return np.asarray(Image.fromarray(np.asarray(image, dtype=np.uint8)).resize((size, size), Image.Resampling.NEAREST))
+
+
+def pct(value: float) -> str:
+    """An accuracy in percent as the metrics show it, e.g. ``99.04 %``."""
+    return f"{value:.2f} %"
+
+
+def label_name(label: int, classes: tuple[str, str]) -> str:
+    """The class name of a 0/1 label."""
+    return classes[int(label)]
