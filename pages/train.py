@@ -16,7 +16,7 @@ L2_CHOICES = [0.0, 0.01, 0.1, 1.0, 5.0, 10.0, 50.0, 100.0]
 SWEEP_CHOICES = [1.0, 0.1, 0.05, 0.01, 0.005, 0.001, 0.0005, 0.0001, 1e-5]
 # Train is the theme's orange, test blue; overlays and sweeps take the rest in order.
 PALETTE = ["#e8590c", "#1c7ed6", "#2b8a3e", "#862e9c", "#c2255c", "#5c940d", "#0b7285", "#e67700", "#495057"]
-LIVE_AFTER_SECONDS = 0.25  # runs shorter than this are drawn once, at the end, instead of flickering
+LIVE_EVERY_SECONDS = 0.25  # runs shorter than this are drawn once, at the end, instead of flickering
 
 
 def cost_frame(history: engine.History, upto: int | None = None) -> pd.DataFrame:
@@ -77,16 +77,17 @@ except CatlrInputError as exc:
 live = st.empty()
 result = model.current()
 if result is None or result.config != config:
-    started = time.perf_counter()
+    last_drawn = [time.perf_counter()]
 
     def draw_live(progress: engine.Progress) -> None:
-        if time.perf_counter() - started > LIVE_AFTER_SECONDS:
+        # Redraw at most every LIVE_EVERY_SECONDS, so only runs long enough to watch are drawn live.
+        if time.perf_counter() - last_drawn[0] > LIVE_EVERY_SECONDS:
             with live.container():
                 st.progress(
                     progress.iteration / max(progress.num_iterations, 1), text=f"Iteration {progress.iteration:,}"
                 )
-                frame = cost_frame(progress.history)
-                st.line_chart(frame, height=300, color=PALETTE[: frame.shape[1]])
+                widgets.line_chart(cost_frame(progress.history), "iteration", "cost", PALETTE, height=300)
+            last_drawn[0] = time.perf_counter()
 
     try:
         result = model.train(config, callback=draw_live, progress_every=max(50, config.num_iterations // 40))
@@ -145,13 +146,7 @@ with cost_tab:
         if record.label in overlay:
             curve = pd.Series(record.curve_train_cost, index=record.curve_iterations, name=record.label)
             frame = frame.join(curve, how="outer")
-    st.line_chart(
-        frame.interpolate(limit_area="inside"),
-        height=380,
-        x_label="iteration",
-        y_label="cost",
-        color=(PALETTE * 6)[: frame.shape[1]],
-    )
+    widgets.line_chart(frame.interpolate(limit_area="inside"), "iteration", "cost", PALETTE * 6)
     st.caption(
         "The cost is the mean cross-entropy −[y·log a + (1−y)·log(1−a)], computed from the logits so it stays "
         "finite at any learning rate. Train cost keeps falling; test cost turning up is overfitting. Early on, "
@@ -165,7 +160,7 @@ with acc_tab:
     acc = pd.DataFrame({"train accuracy": np.asarray(result.history.train_accuracy)[idx]}, index=idx)
     if result.history.test_accuracy is not None:
         acc["test accuracy"] = np.asarray(result.history.test_accuracy)[idx]
-    st.line_chart(acc, height=380, x_label="iteration", y_label="accuracy (%)", color=PALETTE[: acc.shape[1]])
+    widgets.line_chart(acc, "iteration", "accuracy (%)", PALETTE)
     st.caption(
         "With 12,288 weights and 209 images the model can memorise the training set: train accuracy climbs to "
         "~100 % while test accuracy stalls around 70 %."
@@ -208,9 +203,7 @@ with lr_tab:
             curves = pd.DataFrame(
                 {f"lr = {r.config.learning_rate:g}": np.asarray(r.history.train_cost)[idx] for r in results}, index=idx
             )
-            st.line_chart(
-                curves, height=380, x_label="iteration", y_label="train cost", color=(PALETTE * 2)[: curves.shape[1]]
-            )
+            widgets.line_chart(curves, "iteration", "train cost", PALETTE * 2)
             diagnoses = [explain.diagnose_curve(r.history.train_cost) for r in results]
             st.dataframe(
                 pd.DataFrame(

@@ -32,6 +32,7 @@ from catlr.config import TrainConfig  # noqa: E402
 from catlr.data import find_data_dir, flatten, load_dataset  # noqa: E402
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
+SESSION_TTL = 10  # seconds
 IDLE_JS = (
     "() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\") !== null"
     " && document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0"
@@ -175,7 +176,9 @@ async def load(browser, url: str, pid: int, n: int) -> None:
         f"worst {max(latencies) * 1000:.0f} ms"
     )
     await asyncio.sleep(2)
-    print(f"server memory after the load sessions closed: {rss_mb(pid):.0f} MB RSS")
+    print(f"server memory 2 s after the load sessions closed: {rss_mb(pid):.0f} MB RSS")
+    await asyncio.sleep(SESSION_TTL + 10)
+    print(f"server memory after the closed sessions expired ({SESSION_TTL} s TTL): {rss_mb(pid):.0f} MB RSS")
     if right != n:
         raise SystemExit(1)
 
@@ -187,7 +190,8 @@ async def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("CATLR_DATA_DIR", str(find_data_dir()))
     t0 = time.perf_counter()
-    with streamlit_server() as (url, proc):
+    # A short TTL for closed sessions (the app's default is Streamlit's 120 s) to see memory come back.
+    with streamlit_server(extra_args=["--server.disconnectedSessionTTL", str(SESSION_TTL)]) as (url, proc):
         print(
             f"server start to healthy: {time.perf_counter() - t0:.2f} s; baseline memory {rss_mb(proc.pid):.0f} MB RSS"
         )

@@ -47,7 +47,9 @@ def wait_healthy(url: str, timeout: float = 60.0) -> float:
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def streamlit_server(
+    env: dict[str, str] | None = None, extra_args: list[str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """Yield (base URL, process) of a live dashboard; the server is terminated on exit."""
     port = free_port()
     cmd = [
@@ -55,7 +57,7 @@ def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, s
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
         "--global.developmentMode", "false", "--client.toolbarMode", "minimal",
-    ]  # fmt: skip
+    ] + (extra_args or [])  # fmt: skip
     log = tempfile.NamedTemporaryFile("w+", prefix=f"catlr-streamlit-{port}-", suffix=".log", delete=False)
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
