@@ -566,3 +566,48 @@ def logits(w, b, X) -> np.ndarray:
 def predict_proba(w, b, X) -> np.ndarray:
     """P(cat) = σ(wᵀX + b) for w (d, 1) or (d,), X (d, m); returns (m,), never an overflow warning."""
     return sigmoid(logits(w, b, X))
+
+
+def evaluate(problem: Problem, w, b: float, config: TrainConfig) -> TrainResult:
+    """A :class:`TrainResult` for given weights, e.g. a model loaded from a file.
+
+    Its history is the one state it is in (``iterations_run`` = 0, every array of length 1), so every
+    view of a trained model (metrics, mistakes, explanations) works on it; ``config`` records how it
+    was trained.
+
+    Args:
+        problem: from :func:`prepare`. w: (d, 1) or (d,) weights for its images. b: the bias.
+
+    Raises:
+        CatlrInputError: w does not fit the problem's images, or w or b are not finite.
+    """
+    w = np.array(w, dtype=np.float64).reshape(-1, 1)
+    if w.shape[0] != problem.n_features:
+        raise CatlrInputError(
+            f"the model has {w.shape[0]:,} weights but this dataset's images have {problem.n_features:,} values"
+        )
+    if not (np.isfinite(w).all() and np.isfinite(b)):
+        raise CatlrInputError("the model's weights are not all finite numbers")
+    start = time.perf_counter()
+    m, mt = problem.m_train, problem.m_test
+    X_all = problem.X_train if not mt else np.concatenate([problem.X_train, problem.X_test], axis=1)
+    Y_all = problem.Y_train if not mt else np.concatenate([problem.Y_train, problem.Y_test], axis=1)
+    with np.errstate(all="ignore"):
+        Z = logits(w, b, X_all).reshape(1, -1, 1)  # (c=1, m + mt, k=1)
+        wrong = _predicted(Z)[0, :, 0] != (Y_all.reshape(-1) == 1.0)
+
+    def one(values: float) -> np.ndarray:
+        return _readonly(np.array([values], dtype=np.float64))
+
+    clipped = np.clip(Z[0, :, 0], -_MAX_LOGIT, _MAX_LOGIT).astype(np.float32).reshape(1, -1)
+    history = History(
+        train_cost=one(_cross_entropy(Z[:, :m], problem.Y_train.reshape(-1, 1))[0, 0]),
+        test_cost=one(_cross_entropy(Z[:, m:], problem.Y_test.reshape(-1, 1))[0, 0]) if mt else None,
+        train_accuracy=one(100 - np.count_nonzero(wrong[:m]) / m * 100),
+        test_accuracy=one(100 - np.count_nonzero(wrong[m:]) / mt * 100) if mt else None,
+        b=one(float(b)),
+        train_logits=_readonly(clipped[:, :m]),
+        test_logits=_readonly(clipped[:, m:]) if mt else None,
+        checkpoints=Checkpoints({0: w[:, 0].copy()}, None),
+    )
+    return TrainResult(config, _readonly(w), float(b), history, "loaded", 0, False, time.perf_counter() - start)

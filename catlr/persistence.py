@@ -66,7 +66,10 @@ class SavedModel:
         metrics = {"train_accuracy": result.train_accuracy, "final_cost": result.final_cost}
         if result.test_accuracy is not None:
             metrics["test_accuracy"] = result.test_accuracy
-        config = replace(result.config, num_iterations=result.iterations_run)
+        # A loaded model (engine.evaluate) ran no updates here; its config already says how it was trained.
+        config = (
+            result.config if result.engine == "loaded" else replace(result.config, num_iterations=result.iterations_run)
+        )
         w = np.array(result.w, dtype=np.float64).reshape(-1, 1)
         if w.shape[0] != num_px * num_px * 3:
             raise CatlrInputError(
@@ -141,9 +144,7 @@ def model_from_bytes(data: bytes, name: str = "model file") -> SavedModel:
 
     version = _scalar(arrays, "format_version", "iu", name)
     if version != FORMAT_VERSION:
-        raise CatlrInputError(
-            f"{name} has model format version {version}; this catlr reads version {FORMAT_VERSION}"
-        )
+        raise CatlrInputError(f"{name} has model format version {version}; this catlr reads version {FORMAT_VERSION}")
     num_px = int(_scalar(arrays, "num_px", "iu", name))
     if not 1 <= num_px <= limits.MAX_NUM_PX:
         raise CatlrInputError(f"{bad}: num_px must be between 1 and {limits.MAX_NUM_PX}; got {num_px}")

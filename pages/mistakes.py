@@ -47,13 +47,17 @@ threshold = g1.slider(
     bind="query-params",
     help="An image is called a cat when P(cat) is above this. The exercise uses 0.5.",
 )
-iteration = g2.slider(
-    "Replay at iteration",
-    0,
-    last,
-    last,
-    key=state.MISTAKES_ITERATION,
-    help="See which images the model got wrong at any moment of its training.",
+iteration = (
+    g2.slider(
+        "Replay at iteration",
+        0,
+        last,
+        last,
+        key=state.MISTAKES_ITERATION,
+        help="See which images the model got wrong at any moment of its training.",
+    )
+    if last > 0
+    else 0
 )
 
 

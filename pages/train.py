@@ -76,7 +76,7 @@ except CatlrInputError as exc:
 
 live = st.empty()
 result = model.current()
-if result is None or result.config != config:
+if result is None or state.get(state.TRAINED_FOR) != config:
     last_drawn = [time.perf_counter()]
 
     def draw_live(progress: engine.Progress) -> None:
@@ -112,7 +112,12 @@ m2.metric(
 )
 m3.metric("Final cost", f"{result.final_cost:.6f}")
 m4.metric("Training time", f"{result.seconds * 1000:.0f} ms", help=f"Engine: {result.engine}", delta_color="off")
-if result.config != config:
+if result.engine == "loaded":
+    st.caption(
+        f"Showing a loaded model (trained with {result.config.num_iterations} iterations, learning rate "
+        f"{result.config.learning_rate:g}). Move a slider to train a new one."
+    )
+elif result.config != config:
     st.caption(
         f"Showing the previous model ({result.config.num_iterations} iterations, lr {result.config.learning_rate:g})."
     )
@@ -242,3 +247,12 @@ with history_tab:
         "application/octet-stream",
         key="train_dl_model",
     )
+    st.divider()
+    upload = st.file_uploader("Load a saved model (.npz)", key=state.MODEL_FILE)
+    if upload is not None and st.button("Use this model", key="train_use_model"):
+        try:
+            model.load(upload.getvalue(), upload.name, config)
+        except CatlrInputError as exc:
+            st.error(str(exc), icon="🚫")
+        else:
+            st.rerun()

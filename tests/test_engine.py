@@ -15,6 +15,7 @@ from catlr.config import TrainConfig
 from catlr.engine import (
     History,
     TrainingDiverged,
+    evaluate,
     logits,
     predict_proba,
     prepare,
@@ -451,3 +452,27 @@ def test_real_data_learning_rate_comparison(real):
         (88.99521531100478, 64.0, "0.37888813"),
         (68.42105263157895, 36.0, "0.57561095"),
     ]
+
+
+@pytest.mark.parametrize("engine_name", ["gram", "primal"])
+def test_evaluate_reproduces_the_final_state_of_a_run(engine_name):
+    X, Y, Xt, Yt = make_data(7, d=30, m=12, m_test=5)
+    problem = prepare(X, Y, Xt, Yt, engine=engine_name)
+    trained = train(problem, TrainConfig(num_iterations=60, learning_rate=0.5))
+    loaded = evaluate(problem, trained.w, trained.b, trained.config)
+    assert loaded.iterations_run == 0 and loaded.engine == "loaded" and loaded.config == trained.config
+    assert loaded.train_accuracy == trained.train_accuracy
+    assert loaded.test_accuracy == trained.test_accuracy
+    assert math.isclose(loaded.final_cost, trained.final_cost, rel_tol=1e-12)
+    assert math.isclose(float(loaded.history.test_cost[0]), float(trained.history.test_cost[-1]), rel_tol=1e-12)
+    np.testing.assert_array_equal(loaded.history.test_logits[0], trained.history.test_logits[-1])
+    np.testing.assert_allclose(loaded.history.checkpoints[0], trained.w[:, 0].astype(np.float32))
+
+
+def test_evaluate_rejects_weights_that_do_not_fit():
+    X, Y, Xt, Yt = make_data(8, d=30, m=12, m_test=5)
+    problem = prepare(X, Y, Xt, Yt)
+    with pytest.raises(CatlrInputError, match="31 weights but this dataset's images have 30"):
+        evaluate(problem, np.zeros((31, 1)), 0.0, TrainConfig())
+    with pytest.raises(CatlrInputError, match="not all finite"):
+        evaluate(problem, np.full((30, 1), np.nan), 0.0, TrainConfig())

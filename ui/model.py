@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from catlr import engine
+from catlr import engine, persistence
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 from ui import data, state
@@ -78,6 +78,29 @@ def train(config: TrainConfig, callback: Callable | None = None, progress_every:
     seconds = time.perf_counter() - t0
     if result.stopped:
         return result
+    _make_current(result, config, seconds)
+    return result
+
+
+def load(payload: bytes, name: str, sliders: TrainConfig) -> engine.TrainResult:
+    """Validate a saved model file and make it the current model (until a slider moves).
+
+    Raises:
+        CatlrInputError: not a usable catlr model for this dataset; nothing in the session changes.
+    """
+    saved = persistence.model_from_bytes(payload, name=name)
+    ds = data.dataset()
+    if saved.num_px != ds.num_px:
+        raise CatlrInputError(
+            f"{name}: the model is for {saved.num_px}×{saved.num_px} images, this dataset has {ds.num_px}×{ds.num_px}"
+        )
+    result = engine.evaluate(data.problem(), saved.w, saved.b, saved.config)
+    _make_current(result, sliders, result.seconds)
+    return result
+
+
+def _make_current(result: engine.TrainResult, sliders: TrainConfig, seconds: float) -> None:
+    """Commit a finished model: it becomes current and joins the run history."""
     previous = current()
     runs = list(state.get(state.RUNS, []))
     number = state.get(state.RUN_COUNTER, 0) + 1
@@ -85,7 +108,7 @@ def train(config: TrainConfig, callback: Callable | None = None, progress_every:
     runs.append(
         RunRecord(
             run=number,
-            config=config,
+            config=result.config,
             engine=result.engine,
             train_accuracy=float(result.train_accuracy),
             test_accuracy=float(result.test_accuracy),
@@ -97,9 +120,9 @@ def train(config: TrainConfig, callback: Callable | None = None, progress_every:
     )
     state.put(state.PREVIOUS_MODEL, previous)
     state.put(state.MODEL, result)
+    state.put(state.TRAINED_FOR, sliders)
     state.put(state.RUNS, runs[-MAX_RUNS:])
     state.put(state.RUN_COUNTER, number)
-    return result
 
 
 def runs() -> list[RunRecord]:

@@ -13,6 +13,7 @@ import streamlit as st
 
 # Results and per-user data (never widget keys).
 MODEL = "catlr.model"  # the current TrainResult
+TRAINED_FOR = "catlr.trained_for"  # the Train sliders' TrainConfig when MODEL was made (trained or loaded)
 PREVIOUS_MODEL = "catlr.previous_model"  # the one before it (for metric deltas)
 RUNS = "catlr.runs"  # list[ui.model.RunRecord], oldest first
 RUN_COUNTER = "catlr.run_counter"
@@ -25,7 +26,17 @@ USER_DATA = "catlr.user_data"  # (Dataset, Problem) of this user's own uploaded 
 USER_DATA_ERROR = "catlr.user_data_error"  # message of the last rejected dataset upload
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
-DATASET_DEPENDENT = (MODEL, PREVIOUS_MODEL, RUNS, SWEEP, PREDICTION, PREDICT_ERROR, DATASET_PICK, MISTAKE_PICK)
+DATASET_DEPENDENT = (
+    MODEL,
+    TRAINED_FOR,
+    PREVIOUS_MODEL,
+    RUNS,
+    SWEEP,
+    PREDICTION,
+    PREDICT_ERROR,
+    DATASET_PICK,
+    MISTAKE_PICK,
+)
 
 # Widget keys (page-prefixed). The Train ones double as URL query parameters.
 TRAIN_ITERATIONS = "iterations"
@@ -34,6 +45,7 @@ TRAIN_L2 = "l2"
 SWEEP_RATES = "train_sweep_rates"
 SWEEP_ITERATIONS = "train_sweep_iterations"
 OVERLAY_RUNS = "train_overlay_runs"
+MODEL_FILE = "train_model_file"
 DATASET_SPLIT = "dataset_split"
 DATASET_LABEL = "dataset_label"
 DATASET_PAGE = "dataset_page"

@@ -138,3 +138,52 @@ def test_dataset_image_prediction_agrees_with_the_model(app):
     p = float(metric(at, "P(cat)"))
     assert p > 0.5
     assert np.isclose(p, 0.528, atol=5e-4)  # the same figure the Mistakes page shows for test #5
+
+
+def test_a_downloaded_model_loads_back_and_drives_every_page(app):
+    at = app("pages/train.py")
+    at.select_slider(key="lr").set_value(0.0001).run()
+    trained = (metric(at, "Train accuracy"), metric(at, "Test accuracy"))
+    npz = next(d for d in at.get("download_button") if "model" in d.proto.label)
+    payload = at.session_state["catlr.model"]  # the exact model the download button serialises
+    from catlr import persistence
+
+    data = persistence.model_to_bytes(persistence.SavedModel.from_result(payload, num_px=64))
+    assert npz is not None
+    at.select_slider(key="lr").set_value(0.005).run()
+    assert metric(at, "Train accuracy") == "99.04 %"
+    at.file_uploader(key="train_model_file").set_value(("mine.npz", data, "application/octet-stream")).run()
+    at.button(key="train_use_model").click().run()
+    assert not at.exception and not at.error
+    assert (metric(at, "Train accuracy"), metric(at, "Test accuracy")) == trained
+    assert any("loaded model" in c.value for c in at.caption)
+    for page in ["pages/mistakes.py", "pages/predict.py", "pages/inside.py"]:
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, page
+    at.switch_page("pages/train.py").run()
+    assert (metric(at, "Train accuracy"), metric(at, "Test accuracy")) == trained, "kept until a slider moves"
+
+
+@pytest.mark.parametrize(
+    "payload, match",
+    [
+        pytest.param(b"PK\x03\x04 broken zip", "mine.npz", id="damaged"),
+        pytest.param(b"", "mine.npz", id="empty"),
+    ],
+)
+def test_a_bad_model_file_keeps_the_current_model(app, payload, match):
+    at = app("pages/train.py")
+    at.file_uploader(key="train_model_file").set_value(("mine.npz", payload, "application/octet-stream")).run()
+    at.button(key="train_use_model").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and match in at.error[0].value
+    assert metric(at, "Train accuracy") == "99.04 %"
+
+
+def test_the_untrained_scene_works_on_every_page(app):
+    at = app("pages/train.py")
+    at.slider(key="iterations").set_value(0).run()
+    assert metric(at, "Test accuracy") == "34.00 %"  # w = 0 says non-cat everywhere: 17 of 50
+    for page in ["pages/mistakes.py", "pages/predict.py", "pages/inside.py"]:
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, page
