@@ -5,7 +5,7 @@ import streamlit as st
 
 from catlr import download, limits
 from catlr.errors import CatlrInputError
-from ui import data, state, widgets
+from ui import data, scenes, state, widgets
 
 widgets.header(
     "🐱 catlr — see a classifier learn",
@@ -98,16 +98,7 @@ for warning in ds.warnings:
 
 st.subheader("Scenes for a lecture")
 st.caption("Each link opens a page with its settings; the address bar then holds a link you can share.")
-s1, s2, s3 = st.columns(3)
-s1.page_link("pages/train.py", label="Baseline: the untrained model", icon="0️⃣", query_params={"iterations": 0})
-s1.page_link("pages/train.py", label="The exercise: 2000 iterations, lr 0.005", icon="🎯")
-s2.page_link("pages/train.py", label="Overfitting: 10,000 iterations", icon="📈", query_params={"iterations": 10_000})
-s2.page_link("pages/train.py", label="Learning rate too high", icon="💥", query_params={"lr": 0.3})
-s3.page_link("pages/mistakes.py", label="The mistakes", icon="❌")
-s3.page_link("pages/predict.py", label="Your photo", icon="📷")
-s3.page_link(
-    "pages/inside.py", label="The weights after 100 iterations", icon="🔬", query_params={"inside_iteration": 100}
-)
+scenes.links()
 
 with st.expander("Use your own dataset", expanded=data.is_own()):
     own_dataset_panel()

@@ -155,7 +155,8 @@ for start in range(0, len(table), COLUMNS):
         with col:
             st.image(
                 widgets.upscale(splits[row.split][1][row.index], 128),
-                caption=f"{row.split} #{row.index} · is {ds.classes[row.true]} · P(cat) {row.p_cat:.3f}",
+                caption=f"{row.split} #{row.index}: {ds.classes[row.true]} → said {ds.classes[row.predicted]}"
+                f" · P(cat) {row.p_cat:.3f}",
             )
             if st.button("Open", key=f"mistakes_open_{row.split}_{row.index}", width="stretch"):
                 state.put(state.MISTAKE_PICK, (row.split, row.index))

@@ -44,7 +44,6 @@ iterations = c1.slider(
     step=50,
     key=state.TRAIN_ITERATIONS,
     bind="query-params",
-    persist_state="session",
     help="Number of gradient-descent steps (0 = the untrained model).",
 )
 learning_rate = c2.select_slider(
@@ -54,7 +53,6 @@ learning_rate = c2.select_slider(
     format_func=lambda v: f"{v:g}",
     key=state.TRAIN_LR,
     bind="query-params",
-    persist_state="session",
     help="Step size α (log scale).",
 )
 l2 = c3.select_slider(
@@ -64,7 +62,6 @@ l2 = c3.select_slider(
     format_func=lambda v: f"{v:g}",
     key=state.TRAIN_L2,
     bind="query-params",
-    persist_state="session",
     help="Adds λ/(2m)·‖w‖² to the cost; 0 is the exercise.",
 )
 

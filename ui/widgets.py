@@ -8,6 +8,8 @@ import streamlit as st
 from PIL import Image
 from streamlit.runtime.pages_manager import PagesManager
 
+from ui import scenes
+
 
 def _route_through_app() -> None:
     """Make sure this page runs inside app.py's router, never on its own.
@@ -26,6 +28,7 @@ def _route_through_app() -> None:
 def header(title: str, purpose: str) -> None:
     """Every page starts the same way: a title and one line saying what the page is for."""
     _route_through_app()
+    scenes.apply()
     st.title(title)
     st.caption(purpose)
 

@@ -187,3 +187,16 @@ def test_the_untrained_scene_works_on_every_page(app):
     for page in ["pages/mistakes.py", "pages/predict.py", "pages/inside.py"]:
         at.switch_page(page).run()
         assert not at.exception and not at.error, page
+
+
+@pytest.mark.parametrize("scene, iterations, lr", [("overfitting", 10_000, 0.005), ("lr-too-high", 2000, 0.3)])
+def test_a_scene_link_sets_every_train_setting(app, scene, iterations, lr):
+    at = app("pages/train.py")
+    at.slider(key="iterations").set_value(500).run()
+    at.switch_page("pages/home.py").run()
+    at.query_params["scene"] = scene
+    at.switch_page("pages/train.py").run()
+    assert at.slider(key="iterations").value == iterations
+    assert at.select_slider(key="lr").value == lr
+    assert "scene" not in at.query_params
+    assert not at.exception and not at.error

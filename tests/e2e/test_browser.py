@@ -179,3 +179,20 @@ def test_presenter_mode_enlarges_the_text(page, server, screenshot_dir):
     large = page.locator("[data-testid='stMetricValue']").first.evaluate("e => getComputedStyle(e).fontSize")
     assert float(large.rstrip("px")) > float(normal.rstrip("px"))
     page.screenshot(path=str(screenshot_dir / "train-presenter.png"))
+
+
+def test_home_scenes_open_their_settings(page, server):
+    open_app(page, server)
+    page.get_by_text("Learning rate too high").click()
+    wait_idle(page)
+    assert "lr=0.3" in page.url, "the address bar holds a link to this scene"
+    assert page.locator(".st-key-lr [data-testid='stSliderThumbValue']").inner_text() == "0.3"
+    go(page, "Home")
+    page.get_by_text("Baseline: the untrained model").click()
+    wait_idle(page)
+    assert metric(page, "Test accuracy") == "34.00 %"  # w = 0 calls everything non-cat: 17 of 50
+    go(page, "Home")
+    page.get_by_text("The exercise: 2000 iterations, lr 0.005").click()
+    wait_idle(page)
+    assert (metric(page, "Train accuracy"), metric(page, "Test accuracy")) == ("99.04 %", "70.00 %")
+    assert_no_exception(page)
