@@ -13,12 +13,12 @@ ds = data.require()
 
 f1, f2, f3 = st.columns([2, 2, 3])
 split = (
-    f1.segmented_control("Split", ["train", "test"], default="train", key=state.DATASET_SPLIT, persist_state="session")
+    f1.segmented_control("Split", ["train", "test"], default="train", key=state.DATASET_SPLIT, bind="query-params")
     or "train"
 )
 label_filter = (
     f2.segmented_control(
-        "Label", ["all", ds.classes[1], ds.classes[0]], default="all", key=state.DATASET_LABEL, persist_state="session"
+        "Label", ["all", ds.classes[1], ds.classes[0]], default="all", key=state.DATASET_LABEL, bind="query-params"
     )
     or "all"
 )
@@ -30,7 +30,9 @@ if label_filter != "all":
     indices = indices[labels == ds.classes.index(label_filter)]
 
 pages = max(1, -(-len(indices) // PER_PAGE))
-page = f3.number_input(f"Page (of {pages})", 1, pages, 1, key=state.DATASET_PAGE) if pages > 1 else 1
+page = (
+    f3.number_input(f"Page (of {pages})", 1, pages, 1, key=state.DATASET_PAGE, bind="query-params") if pages > 1 else 1
+)
 shown = indices[(page - 1) * PER_PAGE : page * PER_PAGE]
 st.caption(f"{len(indices)} {split} images; showing {len(shown)}. Pick one to see it large.")
 

@@ -25,7 +25,7 @@ kind = (
         ["all mistakes", "false positives", "false negatives"],
         default="all mistakes",
         key=state.MISTAKES_KIND,
-        persist_state="session",
+        bind="query-params",
     )
     or "all mistakes"
 )
@@ -33,9 +33,9 @@ order = f2.selectbox(
     "Sort by",
     ["image number", "most confident first", "least confident first"],
     key=state.MISTAKES_SORT,
-    persist_state="session",
+    bind="query-params",
 )
-include_train = f3.toggle("Training-set mistakes too", key=state.MISTAKES_TRAIN, persist_state="session")
+include_train = f3.toggle("Training-set mistakes too", key=state.MISTAKES_TRAIN, bind="query-params")
 g1, g2 = st.columns(2)
 threshold = g1.slider(
     "Decision threshold",
@@ -47,6 +47,8 @@ threshold = g1.slider(
     bind="query-params",
     help="An image is called a cat when P(cat) is above this. The exercise uses 0.5.",
 )
+if state.get(state.MISTAKES_ITERATION, 0) > last:  # a replay point beyond a newer, shorter model
+    state.put(state.MISTAKES_ITERATION, last)
 iteration = (
     g2.slider(
         "Replay at iteration",
@@ -54,6 +56,7 @@ iteration = (
         last,
         last,
         key=state.MISTAKES_ITERATION,
+        bind="query-params",
         help="See which images the model got wrong at any moment of its training.",
     )
     if last > 0

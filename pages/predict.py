@@ -20,7 +20,7 @@ source = (
         ["Upload", "Camera", "Dataset"],
         default="Upload",
         key=state.PREDICT_SOURCE,
-        persist_state="session",
+        bind="query-params",
     )
     or "Upload"
 )
@@ -30,7 +30,7 @@ fit = (
         ["crop", "squash"],
         default="crop",
         key=state.PREDICT_FIT,
-        persist_state="session",
+        bind="query-params",
         help="crop: the centre square of the photo; squash: the whole photo resized, as the exercise does.",
     )
     or "crop"
@@ -53,10 +53,20 @@ if source in ("Upload", "Camera"):
             predict.from_bytes(marker, given.name, given.getvalue(), ds.num_px, fit)
 else:
     d1, d2 = st.columns(2)
-    split = d1.segmented_control("Split", ["test", "train"], default="test", key=state.PREDICT_DATASET_SPLIT) or "test"
+    split = (
+        d1.segmented_control(
+            "Split", ["test", "train"], default="test", key=state.PREDICT_DATASET_SPLIT, bind="query-params"
+        )
+        or "test"
+    )
     images = ds.test_set_x_orig if split == "test" else ds.train_set_x_orig
     index = d2.number_input(
-        f"Image number (0–{len(images) - 1})", 0, len(images) - 1, 0, key=state.PREDICT_DATASET_INDEX
+        f"Image number (0–{len(images) - 1})",
+        0,
+        len(images) - 1,
+        0,
+        key=state.PREDICT_DATASET_INDEX,
+        bind="query-params",
     )
     marker = ("Dataset", split, int(index))
     current = predict.current()

@@ -54,8 +54,11 @@ def bilevel_png(width: int, height: int) -> bytes:
         done += n
     parts.append(packer.flush())
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", b"".join(parts)) + _png_chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", b"".join(parts))
+        + _png_chunk(b"IEND", b"")
     )
 
 
@@ -172,8 +175,14 @@ def psd_image() -> bytes:
 
 def fits_image() -> bytes:
     """A minimal real FITS file (8-bit 2-D image) that Pillow's FITS reader can open."""
-    cards = ["SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    2",
-             "NAXIS1  =                    8", "NAXIS2  =                    6", "END"]
+    cards = [
+        "SIMPLE  =                    T",
+        "BITPIX  =                    8",
+        "NAXIS   =                    2",
+        "NAXIS1  =                    8",
+        "NAXIS2  =                    6",
+        "END",
+    ]
     header = "".join(c.ljust(80) for c in cards).ljust(2880).encode("ascii")
     return header + bytes(range(48)).ljust(2880, b"\x00")
 
@@ -214,8 +223,9 @@ def tiff_many_pages(pages: int) -> bytes:
     for k in range(pages):
         out += struct.pack("<H", len(entries))
         for tag, kind, value in entries:
-            out += struct.pack("<HHI", tag, kind, 1) + struct.pack("<I" if kind == 4 else "<HH", *(
-                (value,) if kind == 4 else (value, 0)))
+            out += struct.pack("<HHI", tag, kind, 1) + struct.pack(
+                "<I" if kind == 4 else "<HH", *((value,) if kind == 4 else (value, 0))
+            )
         out += struct.pack("<I", first + (k + 1) * size if k + 1 < pages else 0)
     return bytes(out)
 
@@ -239,8 +249,7 @@ def _big_text_png() -> bytes:
 
 def _eps() -> bytes:
     return (
-        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"
-        b"newpath 0 0 moveto 10 10 lineto stroke\nshowpage\n%%EOF\n"
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nnewpath 0 0 moveto 10 10 lineto stroke\nshowpage\n%%EOF\n"
     )
 
 

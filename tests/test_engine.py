@@ -416,10 +416,13 @@ def real(real_data_dir):
     return X, Y, Xt, Yt, reference
 
 
-README_COSTS = [float(c) for c in (
-    "0.693147 0.584508 0.466949 0.376007 0.331463 0.303273 0.279880 0.260042 0.242941 0.228004 "
-    "0.214820 0.203078 0.192544 0.183033 0.174399 0.166521 0.159305 0.152667 0.146542 0.140872"
-).split()]
+README_COSTS = [
+    float(c)
+    for c in (
+        "0.693147 0.584508 0.466949 0.376007 0.331463 0.303273 0.279880 0.260042 0.242941 0.228004 "
+        "0.214820 0.203078 0.192544 0.183033 0.174399 0.166521 0.159305 0.152667 0.146542 0.140872"
+    ).split()
+]
 
 
 @pytest.mark.realdata
@@ -438,7 +441,21 @@ def test_real_data_matches_the_exercise(real):
     np.testing.assert_array_equal(predict(r.w, r.b, Xt), ref["Y_prediction_test"])
     assert r.train_accuracy == 99.04306220095694 and r.test_accuracy == 70.0
     assert np.flatnonzero((r.history.test_logits[-1] > 0) != (Yt[0] == 1)).tolist() == [
-        5, 6, 10, 11, 13, 18, 19, 28, 29, 30, 33, 34, 41, 44, 46,
+        5,
+        6,
+        10,
+        11,
+        13,
+        18,
+        19,
+        28,
+        29,
+        30,
+        33,
+        34,
+        41,
+        44,
+        46,
     ]
 
 

@@ -336,9 +336,7 @@ ITER = np.arange(2001)
         pytest.param(0.69 + 1e-3 * ITER, "diverging", id="rises"),
         pytest.param(0.3 + 0.4 * np.exp(-ITER / 300) + 0.05 * (-1.0) ** ITER, "oscillating", id="zigzag"),
         pytest.param(np.r_[0.69, 5.0, 0.5, 0.2 + 0.3 * np.exp(-ITER / 50)], "oscillating", id="spike"),
-        pytest.param(
-            0.1 + 0.6 * np.exp(-ITER / 300) + 0.05 * (-1.0) ** ITER * (ITER < 200), "good", id="early-wobble"
-        ),
+        pytest.param(0.1 + 0.6 * np.exp(-ITER / 300) + 0.05 * (-1.0) ** ITER * (ITER < 200), "good", id="early-wobble"),
         pytest.param(np.full(10, 0.5), "too slow", id="flat"),
     ],
 )

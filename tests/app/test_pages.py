@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from catlr import cli
+from catlr.data import load_dataset
 
 PAGES = [
     "pages/home.py",
@@ -200,3 +201,15 @@ def test_a_scene_link_sets_every_train_setting(app, scene, iterations, lr):
     assert at.select_slider(key="lr").value == lr
     assert "scene" not in at.query_params
     assert not at.exception and not at.error
+
+
+def test_dataset_paging_survives_a_narrower_filter(app, real_data_dir):
+    at = app("pages/dataset.py")
+    at.number_input(key="dataset_page").set_value(9).run()  # the last page of 209 training images
+    assert any(b.key == "dataset_view_train_208" for b in at.button)
+    at.segmented_control(key="dataset_label").set_value("cat").run()  # 72 cats: 3 pages
+    assert not at.exception and not at.error
+    assert 1 <= at.number_input(key="dataset_page").value <= 3
+    shown = [int(b.key.rsplit("_", 1)[1]) for b in at.button if (b.key or "").startswith("dataset_view_train_")]
+    labels = load_dataset(real_data_dir).train_set_y.ravel()
+    assert shown and all(labels[i] == 1 for i in shown), "only cats are shown"
