@@ -157,8 +157,10 @@ def test_why_this_prediction_when_it_flipped_and_its_neighbours(page, server, tm
     full_screenshot(page, screenshot_dir / "predict-why.png")
     page.get_by_role("tab", name="When did it flip").click()
     assert "changed" in page.locator(".st-key-predict_flip").inner_text()
+    full_screenshot(page, screenshot_dir / "predict-flip.png")
     page.get_by_role("tab", name="Nearest training images").click()
     assert page.locator(".st-key-predict_neighbours [data-testid='stImage']").count() == 5
+    full_screenshot(page, screenshot_dir / "predict-neighbours.png")
     assert_no_exception(page)
 
 
@@ -195,4 +197,16 @@ def test_home_scenes_open_their_settings(page, server):
     page.get_by_text("The exercise: 2000 iterations, lr 0.005").click()
     wait_idle(page)
     assert (metric(page, "Train accuracy"), metric(page, "Test accuracy")) == ("99.04 %", "70.00 %")
+    assert_no_exception(page)
+
+
+def test_learning_rate_race_and_history_tabs(page, server, screenshot_dir):
+    open_app(page, server, "train")
+    page.get_by_role("tab", name="Learning rates").click()
+    assert page.get_by_text("lr = 0.0001 — too slow.").count() == 1
+    full_screenshot(page, screenshot_dir / "train-learning-rates.png")
+    page.get_by_role("tab", name="History").click()
+    assert page.get_by_text("Load a saved model (.npz)").count() == 1
+    page.get_by_text("How good is 70.00 %?").click()
+    full_screenshot(page, screenshot_dir / "train-history.png")
     assert_no_exception(page)
