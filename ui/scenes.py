@@ -15,7 +15,14 @@ from streamlit.errors import StreamlitAPIException
 from ui import state
 
 PARAM = "scene"
-URL_BOUND = {state.TRAIN_ITERATIONS, state.TRAIN_LR, state.TRAIN_L2, state.MISTAKES_THRESHOLD, state.INSIDE_ITERATION}
+URL_BOUND = {  # widgets bound to the URL that a scene sets
+    state.TRAIN_ITERATIONS,
+    state.TRAIN_LR,
+    state.TRAIN_L2,
+    state.MISTAKES_THRESHOLD,
+    state.PREDICT_SOURCE,
+    state.INSIDE_ITERATION,
+}
 
 
 @dataclass(frozen=True)

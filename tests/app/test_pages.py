@@ -213,3 +213,13 @@ def test_dataset_paging_survives_a_narrower_filter(app, real_data_dir):
     shown = [int(b.key.rsplit("_", 1)[1]) for b in at.button if (b.key or "").startswith("dataset_view_train_")]
     labels = load_dataset(real_data_dir).train_set_y.ravel()
     assert shown and all(labels[i] == 1 for i in shown), "only cats are shown"
+
+
+def test_the_photo_scene_switches_predict_back_to_upload(app):
+    at = app("pages/predict.py")
+    at.segmented_control(key="predict_source").set_value("Dataset").run()
+    at.switch_page("pages/home.py").run()
+    at.query_params["scene"] = "photo"
+    at.switch_page("pages/predict.py").run()
+    assert at.segmented_control(key="predict_source").value == "Upload"
+    assert not at.exception and not at.error
