@@ -137,3 +137,17 @@ def test_N07_out_of_range_settings_in_the_url_are_ignored(app):
     assert not at.exception and not at.error
     assert at.select_slider(key="lr").value == 0.005
     assert at.slider(key="iterations").value <= 10_000
+
+
+def test_N08_a_run_over_the_work_budget_is_refused_and_the_model_kept(app, tmp_path):
+    at = app("pages/home.py")
+    big = write_dataset_files(tmp_path / "big", m_train=600, m_test=20, num_px=8)
+    upload_dataset(at, (big / "train_catvnoncat.h5").read_bytes(), (big / "test_catvnoncat.h5").read_bytes())
+    assert metric(at, "Training images") == "600"
+    at.switch_page("pages/train.py").run()
+    kept = (metric(at, "Train accuracy"), metric(at, "Test accuracy"))
+    at.slider(key="iterations").set_value(10_000).run()  # 10,000 × 600 > 5,000,000
+    assert not at.exception
+    assert len(at.error) == 1 and "at most 8,333 iterations" in at.error[0].value
+    assert "previous model is kept" in at.error[0].value
+    assert (metric(at, "Train accuracy"), metric(at, "Test accuracy")) == kept
