@@ -151,3 +151,24 @@ def test_N08_a_run_over_the_work_budget_is_refused_and_the_model_kept(app, tmp_p
     assert len(at.error) == 1 and "at most 8,333 iterations" in at.error[0].value
     assert "previous model is kept" in at.error[0].value
     assert (metric(at, "Train accuracy"), metric(at, "Test accuracy")) == kept
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["pages/home.py", "pages/train.py", "pages/dataset.py", "pages/mistakes.py", "pages/predict.py", "pages/inside.py"],
+)
+def test_without_the_dataset_every_page_explains_how_to_get_it(page, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CATLR_DATA_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    if page == "pages/home.py":
+        assert "Could not find" in at.error[0].value
+        assert any(b.key == "home_download" for b in at.button)
+        assert any(u.key == "home_train_file" for u in at.get("file_uploader"))
+    else:
+        assert "not loaded yet" in at.warning[0].value
