@@ -192,7 +192,7 @@ with lr_tab:
         cached = state.get(state.SWEEP)
         if cached is None or cached[0] != key:
             try:
-                results = engine.sweep(data.problem(), list(key[0]), key[1])
+                results = model.sweep(list(key[0]), key[1])
             except CatlrInputError as exc:
                 st.error(str(exc))
                 results = None

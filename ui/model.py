@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ from catlr import engine, persistence
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 from ui import data, state
+
+# Training is a Python loop of small numpy calls that holds the GIL between them; several at once
+# starve the server's event loop (health checks took seconds under 8 concurrent runs). One run at a
+# time: a waiting session blocks on the semaphore without holding the GIL, and a run takes < 0.5 s.
+_TRAINING_SLOT = threading.BoundedSemaphore(1)
 
 DEFAULT_CONFIG = TrainConfig()  # the exercise's 2000 iterations at learning rate 0.005
 MAX_RUNS = 50  # run history kept per user
@@ -73,9 +79,10 @@ def train(config: TrainConfig, callback: Callable | None = None, progress_every:
     Raises:
         CatlrInputError: bad settings for this dataset or a diverged run; nothing in the session changes.
     """
-    t0 = time.perf_counter()
-    result = engine.train(data.problem(), config, callback=callback, progress_every=progress_every)
-    seconds = time.perf_counter() - t0
+    with _TRAINING_SLOT:
+        t0 = time.perf_counter()
+        result = engine.train(data.problem(), config, callback=callback, progress_every=progress_every)
+        seconds = time.perf_counter() - t0
     if result.stopped:
         return result
     _make_current(result, config, seconds)
@@ -123,6 +130,12 @@ def _make_current(result: engine.TrainResult, sliders: TrainConfig, seconds: flo
     state.put(state.TRAINED_FOR, sliders)
     state.put(state.RUNS, runs[-MAX_RUNS:])
     state.put(state.RUN_COUNTER, number)
+
+
+def sweep(learning_rates: list[float], num_iterations: int) -> list[engine.TrainResult]:
+    """Train one model per learning rate in one batched pass, on this user's dataset (one run at a time)."""
+    with _TRAINING_SLOT:
+        return engine.sweep(data.problem(), learning_rates, num_iterations)
 
 
 def runs() -> list[RunRecord]:
