@@ -203,7 +203,7 @@ async def main() -> None:
         "--browser-nice",
         type=int,
         default=10,
-        help="run chromium at this niceness so its 8 renderers, sharing the "
+        help="run chromium at this niceness during the load so its renderers, sharing the "
         "machine with the server, do not decide the server's latency (0 = same priority)",
     )
     args = parser.parse_args()
@@ -222,10 +222,12 @@ async def main() -> None:
             f"server start to healthy: {time.perf_counter() - t0:.2f} s; baseline memory {rss_mb(proc.pid):.0f} MB RSS"
         )
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             await single_user(browser, url, proc.pid, args.sessions, t0)
             await settle(browser, url, proc.pid, "after those sessions expired (the warm baseline)")
+            await browser.close()
             if args.load:
+                browser = await p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
                 await load(browser, url, proc.pid, args.load)
             await browser.close()
 
