@@ -37,7 +37,7 @@ same_scale = s2.toggle(
     "Fixed colour scale",
     value=True,
     key=state.INSIDE_FIXED_SCALE,
-    persist_state="session",
+    bind="query-params",
     help="On: full colour is the largest weight of the whole run, so you see the weights grow from zero. "
     "Off: each iteration is scaled to its own largest weight, so early patterns show too.",
 )

@@ -176,7 +176,7 @@ with lr_tab:
         default=[0.01, 0.001, 0.0001],
         format_func=lambda v: f"{v:g}",
         key=state.SWEEP_RATES,
-        persist_state="session",
+        bind="query-params",
     )
     sweep_iterations = s2.number_input(
         "Iterations",
@@ -185,7 +185,7 @@ with lr_tab:
         1500,
         step=100,
         key=state.SWEEP_ITERATIONS,
-        persist_state="session",
+        bind="query-params",
     )
     if rates:
         key = (tuple(sorted(rates, reverse=True)), int(sweep_iterations))

@@ -11,6 +11,7 @@ from PIL import Image
 
 from catlr import cli
 from catlr.data import load_dataset
+from tests.conftest import REPO_ROOT
 
 PAGES = [
     "pages/home.py",
@@ -222,4 +223,16 @@ def test_the_photo_scene_switches_predict_back_to_upload(app):
     at.query_params["scene"] = "photo"
     at.switch_page("pages/predict.py").run()
     assert at.segmented_control(key="predict_source").value == "Upload"
+    assert not at.exception and not at.error
+
+
+def test_comparison_settings_come_from_the_url(real_data_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CATLR_DATA_DIR", str(real_data_dir))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.query_params["train_sweep_iterations"] = "500"
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert at.number_input(key="train_sweep_iterations").value == 500
     assert not at.exception and not at.error
