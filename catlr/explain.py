@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catlr.errors import CatlrInputError
+from catlr.model import sigmoid
 
 # ColorBrewer RdBu, reversed (blue = negative, near-white = zero, red = positive): the 11 anchors
 # matplotlib's 'RdBu_r' interpolates between, so this matches it without importing matplotlib.
@@ -40,11 +41,6 @@ _RDBU_R = (
     )
     / 255.0
 )  # (11, 3)
-
-
-def _sigmoid(z: np.ndarray | float) -> np.ndarray:
-    """σ(z) = exp(−log(1 + e^(−z))), stable for any finite or infinite z."""
-    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=np.float64)))
 
 
 def _check_image(image: np.ndarray, what: str = "image") -> np.ndarray:
@@ -170,7 +166,7 @@ def contributions(w: np.ndarray, b: float, image: np.ndarray) -> Contribution:
         positive=positive,
         negative=negative,
         logit=logit,
-        probability=float(_sigmoid(logit)),
+        probability=float(sigmoid(logit)),
     )
 
 
@@ -260,7 +256,7 @@ def majority_baseline(
     best_acc = max(test_share_cat, 1.0 - test_share_cat)
     name, best_name = classes[label], classes[best]
     sentence = (
-        f"Always answering \"{name}\", the most common class in the training set "
+        f'Always answering "{name}", the most common class in the training set '
         f"({train_counts[label]} of {train.size}), scores {acc:.0%} on the test set"
         + (
             ", worse than a coin flip, because the test set leans the other way."
@@ -269,7 +265,7 @@ def majority_baseline(
         )
     )
     best_sentence = (
-        f"The best constant answer on the test set is \"{best_name}\" at {best_acc:.0%}: "
+        f'The best constant answer on the test set is "{best_name}" at {best_acc:.0%}: '
         f"{int(np.sum(test == best))} of its {test.size} images are {best_name}. Choosing it needs the test "
         "labels, so it is a ceiling for guessing, not a fair baseline."
     )
@@ -619,6 +615,6 @@ def flip_iteration(logits_over_iterations: np.ndarray, threshold: float = 0.5) -
     z = np.asarray(logits_over_iterations, dtype=np.float64).ravel()
     if np.any(np.isnan(z)):
         raise CatlrInputError("logits must not be NaN")
-    pred = _sigmoid(z) > _check_threshold(threshold)  # (n_iter + 1,)
+    pred = sigmoid(z) > _check_threshold(threshold)  # (n_iter + 1,)
     changes = np.flatnonzero(pred[1:] != pred[:-1])
     return int(changes[-1]) + 1 if changes.size else None

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from catlr import engine, explain
+from catlr.model import sigmoid
 from ui import data, model, state, widgets
 from ui import explain as explain_ui
 
@@ -70,7 +71,7 @@ def probabilities(split: str) -> np.ndarray:
         X = problem.X_test if split == "test" else problem.X_train
         return engine.predict_proba(result.w, result.b, X)
     z = (result.history.test_logits if split == "test" else result.history.train_logits)[iteration]
-    return engine.predict_proba(np.ones((1, 1)), 0.0, z.astype(np.float64).reshape(1, -1))
+    return sigmoid(z.astype(np.float64))
 
 
 splits = {"test": (ds.test_set_y.ravel(), ds.test_set_x_orig)}

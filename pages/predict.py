@@ -3,6 +3,7 @@
 import streamlit as st
 
 from catlr import engine, imaging
+from catlr.data import flatten
 from ui import data, model, predict, state, widgets
 from ui import explain as explain_ui
 
@@ -84,7 +85,7 @@ if shown is None:
 if error or (marker is not None and shown.marker != marker):
     st.caption(f"Still showing the previous result: {shown.name}")
 
-x = shown.model_input.reshape(1, -1).T / 255.0  # (num_px·num_px·3, 1), the seed's flatten
+x = flatten(shown.model_input[None])  # (num_px·num_px·3, 1), exactly as the CLI does
 p = float(engine.predict_proba(result.w, result.b, x)[0])
 is_cat = p > 0.5
 o1, o2, o3 = st.columns([2, 1, 2])

@@ -19,14 +19,16 @@ PALETTE = ["#e8590c", "#1c7ed6", "#2b8a3e", "#862e9c", "#c2255c", "#5c940d", "#0
 LIVE_EVERY_SECONDS = 0.25  # runs shorter than this are drawn once, at the end, instead of flickering
 
 
-def cost_frame(history: engine.History, upto: int | None = None) -> pd.DataFrame:
+def per_iteration(columns: dict[str, np.ndarray | None]) -> pd.DataFrame:
+    """Per-iteration series (index = iteration, thinned for drawing); None columns are left out."""
+    present = {name: np.asarray(values) for name, values in columns.items() if values is not None}
+    idx = model.thin(len(next(iter(present.values()))))
+    return pd.DataFrame({name: values[idx] for name, values in present.items()}, index=idx).rename_axis("iteration")
+
+
+def cost_frame(history: engine.History) -> pd.DataFrame:
     """Train and test cost per iteration (thinned for drawing)."""
-    n = len(history.train_cost) if upto is None else upto
-    idx = model.thin(n)
-    frame = pd.DataFrame({"iteration": idx, "train cost": np.asarray(history.train_cost)[idx]})
-    if history.test_cost is not None:
-        frame["test cost"] = np.asarray(history.test_cost)[idx]
-    return frame.set_index("iteration")
+    return per_iteration({"train cost": history.train_cost, "test cost": history.test_cost})
 
 
 widgets.header(
@@ -157,11 +159,9 @@ with cost_tab:
     )
 
 with acc_tab:
-    n = len(result.history.train_accuracy)
-    idx = model.thin(n)
-    acc = pd.DataFrame({"train accuracy": np.asarray(result.history.train_accuracy)[idx]}, index=idx)
-    if result.history.test_accuracy is not None:
-        acc["test accuracy"] = np.asarray(result.history.test_accuracy)[idx]
+    acc = per_iteration(
+        {"train accuracy": result.history.train_accuracy, "test accuracy": result.history.test_accuracy}
+    )
     widgets.line_chart(acc, "iteration", "accuracy (%)", PALETTE)
     st.caption(
         "With 12,288 weights and 209 images the model can memorise the training set: train accuracy climbs to "
@@ -192,19 +192,15 @@ with lr_tab:
         cached = state.get(state.SWEEP)
         if cached is None or cached[0] != key:
             try:
-                results = model.sweep(list(key[0]), key[1])
+                cached = (key, model.sweep(list(key[0]), key[1]))
             except CatlrInputError as exc:
                 st.error(str(exc))
-                results = None
-            if results is not None:
-                state.put(state.SWEEP, (key, results))
-                cached = (key, results)
-        if cached is not None and cached[0] == key:
+                cached = None
+            else:
+                state.put(state.SWEEP, cached)
+        if cached is not None:
             _, results = cached
-            idx = model.thin(key[1] + 1)
-            curves = pd.DataFrame(
-                {f"lr = {r.config.learning_rate:g}": np.asarray(r.history.train_cost)[idx] for r in results}, index=idx
-            )
+            curves = per_iteration({f"lr = {r.config.learning_rate:g}": r.history.train_cost for r in results})
             widgets.line_chart(curves, "iteration", "train cost", PALETTE * 2)
             diagnoses = [explain.diagnose_curve(r.history.train_cost) for r in results]
             st.dataframe(

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from catlr import engine, explain
-from catlr.data import Dataset
+from catlr.data import Dataset, flatten
 from catlr.model import sigmoid
 from ui import model, widgets
 
@@ -202,7 +202,7 @@ def logits_for_image(result: engine.TrainResult, image: np.ndarray) -> tuple[np.
     checkpoints = result.history.checkpoints
     iterations = np.array(sorted(checkpoints))  # (k,)
     W = np.stack([checkpoints[i] for i in iterations]).astype(np.float64)  # (k, d)
-    x = np.asarray(image).reshape(-1) / 255.0  # (d,), the seed's flatten
+    x = flatten(np.asarray(image)[None])[:, 0]  # (d,)
     return W @ x + np.asarray(result.history.b, dtype=np.float64)[iterations], iterations
 
 

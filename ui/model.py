@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,12 +79,10 @@ def train(config: TrainConfig, callback: Callable | None = None, progress_every:
         CatlrInputError: bad settings for this dataset or a diverged run; nothing in the session changes.
     """
     with _TRAINING_SLOT:
-        t0 = time.perf_counter()
         result = engine.train(data.problem(), config, callback=callback, progress_every=progress_every)
-        seconds = time.perf_counter() - t0
     if result.stopped:
         return result
-    _make_current(result, config, seconds)
+    _make_current(result, config)
     return result
 
 
@@ -102,11 +99,11 @@ def load(payload: bytes, name: str, sliders: TrainConfig) -> engine.TrainResult:
             f"{name}: the model is for {saved.num_px}×{saved.num_px} images, this dataset has {ds.num_px}×{ds.num_px}"
         )
     result = engine.evaluate(data.problem(), saved.w, saved.b, saved.config)
-    _make_current(result, sliders, result.seconds)
+    _make_current(result, sliders)
     return result
 
 
-def _make_current(result: engine.TrainResult, sliders: TrainConfig, seconds: float) -> None:
+def _make_current(result: engine.TrainResult, sliders: TrainConfig) -> None:
     """Commit a finished model: it becomes current and joins the run history."""
     previous = current()
     runs = list(state.get(state.RUNS, []))
@@ -120,7 +117,7 @@ def _make_current(result: engine.TrainResult, sliders: TrainConfig, seconds: flo
             train_accuracy=float(result.train_accuracy),
             test_accuracy=float(result.test_accuracy),
             final_cost=float(result.final_cost),
-            seconds=seconds,
+            seconds=result.seconds,
             curve_iterations=idx,
             curve_train_cost=np.asarray(result.history.train_cost)[idx],
         )

@@ -11,6 +11,7 @@ import pytest
 from catlr import engine, explain
 from catlr.config import TrainConfig
 from catlr.data import flatten, load_dataset
+from catlr.model import sigmoid
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +67,7 @@ def test_threshold_changes_the_mistakes_and_the_confusion_matrix(app, oracle):
 def test_replay_shows_the_mistakes_at_any_iteration(app, oracle):
     ds, _, result = oracle
     z = result.history.test_logits[100].astype(np.float64)
-    wrong = int(
-        np.count_nonzero((engine.predict_proba(np.ones((1, 1)), 0.0, z.reshape(1, -1)) > 0.5) != ds.test_set_y.ravel())
-    )
+    wrong = int(np.count_nonzero((sigmoid(z) > 0.5) != ds.test_set_y.ravel()))
     at = app("pages/mistakes.py")
     at.slider(key="mistakes_iteration").set_value(100).run()
     assert f"at iteration 100 gets **{wrong} of 50**" in mistakes_line(at)
