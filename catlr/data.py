@@ -450,4 +450,3 @@ def _class_names(raw: np.ndarray) -> tuple[str, str]:
             text = text[: limits.MAX_CLASS_NAME_CHARS - 1] + "…"
         names.append(text or DEFAULT_CLASSES[i])
     return names[0], names[1]
-

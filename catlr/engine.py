@@ -5,6 +5,8 @@ the logits are wᵀX = αᵀG with the Gram matrix G = XᵀX (m, m), computed on
 then costs one (m, m) matrix-vector product instead of two (d, m) ones. The test logits use
 K = X_testᵀX (m_test, m) and are computed for a whole chunk of iterations in one matrix product. When m
 is large the primal form (w itself) runs instead; ``Problem.engine`` and ``TrainResult.engine`` say which.
+Without L2 the loop is one symmetric matrix-vector product (SciPy's BLAS ``dsymv``, which reads half of
+the matrix), one logistic function (SciPy's ``expit``) and one subtraction per iteration (see :class:`_Run`).
 
 History index i is the state after i updates (i = 0: the untrained model), so the exercise's ``costs``
 list is ``history.train_cost[0:n:100]``. The L2 penalty λ adds λ/(2m)·‖w‖² to the training cost; its
@@ -16,8 +18,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import scipy
+from scipy.linalg.blas import dsymv as _symv
+from scipy.special import expit as _expit
+from threadpoolctl import ThreadpoolController
 
 from catlr import limits
 from catlr.config import ENGINES, TrainConfig
@@ -28,6 +35,23 @@ N_CHECKPOINTS = 40  # intervals between the stored weight snapshots
 _MAX_CHUNK = 500  # iterations run before their statistics are computed
 _MAX_LOGIT = float(np.finfo(np.float32).max)
 _CHUNK_VALUES = 4_000_000  # float64 values a chunk's buffers may hold (32 MB)
+
+
+def _scipy_blas_on_one_thread() -> None:
+    """Run SciPy's own copy of OpenBLAS (its wheels bundle one beside NumPy's) on a single thread.
+
+    The engine calls it only for the loop's (m, m) symmetric matrix-vector product, too small for threads
+    to pay. With two threads each, the two libraries' pools fight over the cores: one's workers spin while
+    the other's wait, and warm training ran about 3× slower after any NumPy matrix product. NumPy's copy keeps its
+    threads. Where both share one library (no bundled copy), nothing is changed.
+    """
+    bundled = Path(scipy.__file__).resolve().parent.parent / "scipy.libs"
+    for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers:
+        if Path(lib.filepath).resolve().parent == bundled:
+            lib.set_num_threads(1)
+
+
+_scipy_blas_on_one_thread()
 
 
 class TrainingDiverged(CatlrInputError):
@@ -295,6 +319,23 @@ def _cross_entropy(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (t.sum(axis=1) + logs) / Z.shape[1]
 
 
+def _cross_entropy_signed(Zs_sum: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """The mean cross-entropy from the augmented loop's own values: returns (c, k).
+
+    With z̃ = s⊙z (s = 1 − 2y), log(1 + e^z) − y·z = log(1 + e^z̃) = z̃ − log σ(z̃), and the loop has
+    already computed σ(z̃). Σ log σ is taken from the mantissas and exponents of σ (products of groups of
+    512 mantissas in [0.5, 1), so no underflow): no exp or log per element. A row where σ underflowed to 0
+    (z̃ below about −745) comes out non-finite; the caller recomputes it with :func:`_cross_entropy`.
+
+    Args:
+        Zs_sum: (c, k) Σ z̃ over the m images. P: (c, m, k) σ(z̃).
+    """
+    mantissa, exponent = np.frexp(P)
+    groups = np.multiply.reduceat(mantissa, np.arange(0, P.shape[1], 512), axis=1)  # (c, g, k)
+    log_sigma = np.log(groups).sum(axis=1) + np.log(2.0) * exponent.sum(axis=1)
+    return (Zs_sum - log_sigma) / P.shape[1]
+
+
 def _predicted(Z: np.ndarray) -> np.ndarray:
     """Ŷ = σ(z) > 0.5 for logits Z, elementwise, exactly as :func:`catlr.model.predict` decides."""
     P = Z > 1e-12  # σ(z) > 0.5 for sure
@@ -319,7 +360,11 @@ class _Run:
     of the whole chunk are computed with a few large array operations.
 
     Without L2 the Gram form drops b from the loop: b = 1ᵀα at every iteration (both start at 0 and
-    move by −lr·Σ(A − Y)/m), so z = (G + 1)α, as if each image had an extra pixel fixed at 1.
+    move by −lr·Σ(A − Y)/m), so z = (G + 1)α, as if each image had an extra pixel fixed at 1. It also
+    folds the labels in, with s = 1 − 2y (+1 for non-cats, −1 for cats): s⊙(σ(z) − y) = σ(s⊙z), so the
+    state β = s⊙α / (lr/m) (one column) or s⊙α (several) moves by −σ(M̃β) with the symmetric
+    M̃ = diag(s)(G + 1)diag(s) (times lr/m for one column). Sign flips are exact, so the loop is one
+    symmetric product, one logistic function and one subtraction per iteration.
     """
 
     def __init__(self, problem: Problem, engine: str, rates: Sequence[float], n: int, l2: float) -> None:
@@ -332,9 +377,17 @@ class _Run:
         Y_all = problem.Y_train if problem.Y_test is None else np.concatenate([problem.Y_train, problem.Y_test], axis=1)
         self.labels = Y_all.reshape(-1, 1) == 1.0  # (m + mt, 1) bool
         self.augmented = engine == "gram" and not l2
-        if engine == "gram":
-            self.M = problem.G + 1.0 if self.augmented else problem.G  # (m, m)
+        if self.augmented:
+            self.s = 1.0 - 2.0 * self.y  # (m, 1): +1 for y = 0, −1 for y = 1
+            self.scale = self.s * self.c if k == 1 else self.s  # α = scale ⊙ β, the loop's state
+            self.M = self.s * (problem.G + 1.0) * self.s.T  # (m, m) symmetric, M̃
+            if k == 1:
+                self.M *= self.c[0]
             self.M_test = problem.K  # (mt, m) or None
+            self.beta = np.zeros((m, k))  # β of the next chunk's first state
+        elif engine == "gram":
+            self.M = problem.G  # (m, m)
+            self.M_test = problem.K
         else:
             self.M = problem.X_train.T  # (m, d), a view: BLAS reads it transposed
             self.M_test = None if problem.X_test is None else problem.X_test.T
@@ -347,7 +400,11 @@ class _Run:
         col = (lambda a: a[..., 0]) if k == 1 else (lambda a: a)
         self.S_rows, self.Z_rows = [col(r) for r in self.Sc], [col(self.Zc[j, :m]) for j in range(self.chunk)]
         self.col_y = col(self.y)  # (m,) or (m, 1)
-        self.R = col(np.empty((m, k)))  # A − Y (scaled by lr/m in the augmented loop)
+        self.R = col(np.empty((m, k)))  # A − Y, or (lr/m)·σ(M̃β) in the augmented loop
+        if self.augmented:
+            self.Pc = np.empty((self.chunk, m, k))  # the chunk's σ(z̃), kept for the training cost
+            self.P_rows = [col(r) for r in self.Pc]
+            self.zs_sum = np.empty((self.chunk, k))  # the chunk's Σ z̃
         self.b_next = np.zeros(k)  # bias of the next state (general loop)
         self.S, self.b = self.Sc[0].copy(), np.zeros(k)  # the last evaluated state
         # Whole-run records, rows = iterations; filled chunk by chunk.
@@ -362,23 +419,31 @@ class _Run:
         self.done = -1  # the last iteration evaluated
 
     def _loop_augmented(self, c: int) -> None:
-        """c iterations of α ← α − (lr/m)(σ((G + 1)α) − y).
+        """c iterations of β ← β − σ(M̃β) (see the class docstring), then the states and logits as α and z.
 
-        The loop runs on −α, so the product gives −z and e^−z needs no extra negation; σ is the exercise's
-        1/(1 + e^−z), where e^−z may overflow to inf (flag silenced by the caller), giving exactly 0.
+        σ is SciPy's ``expit``, 1/(1 + e^−z) as in the exercise, without overflow warnings. One column uses
+        BLAS's symmetric matrix-vector product, which reads half of M̃; several use a matrix product and
+        scale σ by each column's lr/m.
         """
-        M, rows, z_rows, R, Sc, Zt = self.M, self.S_rows, self.Z_rows, self.R, self.Sc, self.Zc[:c, : self.m]
-        step, step_y = self.c, self.c * self.col_y  # (k,), (m, k) or (m,)
-        np.negative(Sc[0], out=Sc[0])
-        for j in range(c):
-            u = np.matmul(M, rows[j], out=z_rows[j])  # −z
-            np.exp(u, out=R)
-            R += 1.0
-            np.divide(step, R, out=R)
-            R -= step_y  # (lr/m)·(A − Y)
-            np.add(rows[j], R, out=rows[j + 1])
-        np.negative(Sc[: c + 1], out=Sc[: c + 1])
-        np.negative(Zt, out=Zt)
+        rows, z_rows, p_rows, R, Sc, Zt = self.S_rows, self.Z_rows, self.P_rows, self.R, self.Sc, self.Zc[:c, : self.m]
+        Sc[0] = self.beta
+        if self.k == 1:
+            M_f = self.M.T  # the same symmetric matrix, Fortran-ordered: BLAS reads it without a copy
+            symv, expit, subtract = _symv, _expit, np.subtract
+            for j in range(c):  # positional arguments: keyword parsing costs about 1 µs a call here
+                symv(1.0, M_f, rows[j], 0.0, z_rows[j], 0, 1, 0, 1, 0, 1)  # z̃ = 1·M̃β + 0·z̃, in place
+                expit(z_rows[j], p_rows[j])
+                subtract(rows[j], p_rows[j], rows[j + 1])
+        else:
+            M, step = self.M, self.c
+            for j in range(c):
+                _expit(np.matmul(M, rows[j], out=z_rows[j]), out=p_rows[j])
+                np.multiply(p_rows[j], step, out=R)
+                np.subtract(rows[j], R, out=rows[j + 1])
+        Zt.sum(axis=1, out=self.zs_sum[:c])
+        self.beta = Sc[c].copy()  # the next chunk starts from β itself, not from α / scale
+        np.multiply(Sc[: c + 1], self.scale, out=Sc[: c + 1])
+        np.multiply(Zt, self.s, out=Zt)
 
     def _loop_general(self, c: int) -> None:
         """c iterations of the general form: explicit b, optional L2 decay, Gram or primal step."""
@@ -428,7 +493,13 @@ class _Run:
     def _record(self, first: int, last: int, sq: np.ndarray | None) -> None:
         c, m, y = last - first + 1, self.m, self.y
         Z = self.Zc[:c]  # (c, m + mt, k)
-        cost = _cross_entropy(Z[:, :m], y)  # (c, k)
+        if self.augmented:
+            cost = _cross_entropy_signed(self.zs_sum[:c], self.Pc[:c])  # (c, k)
+            redo = ~np.isfinite(cost).all(axis=1)
+            if redo.any():  # σ underflowed somewhere
+                cost[redo] = _cross_entropy(Z[redo, :m], y)
+        else:
+            cost = _cross_entropy(Z[:, :m], y)  # (c, k)
         if sq is not None:
             cost += self.l2 / (2 * m) * sq
         bad = ~(np.isfinite(Z).all(axis=1) & np.isfinite(cost))  # (c, k)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import warnings
 
 import numpy as np
@@ -148,6 +149,30 @@ def test_costs_finite_and_non_negative_for_any_valid_setting(data, lr, n, engine
         result = train(prepare(X, Y, engine=engine), TrainConfig(n, lr))
     cost = result.history.train_cost
     assert cost.shape == (n + 1,) and np.all(np.isfinite(cost)) and np.all(cost >= 0)
+
+
+def test_training_cost_where_the_logistic_underflows():
+    # logits far beyond ±745: σ(z̃) underflows to 0 in the fast loop, whose cost then falls back to the
+    # stable formula; the primal engine uses that formula throughout
+    X, Y = np.array([[1.0, 0.9, 0.2]]) * 255, np.array([[1.0, 0.0, 1.0]])
+    gram = train(prepare(X, Y, engine="gram"), TrainConfig(6, 2.0))
+    primal = train(prepare(X, Y, engine="primal"), TrainConfig(6, 2.0))
+    assert np.abs(gram.history.train_logits).max() > 10_000
+    np.testing.assert_allclose(gram.history.train_cost, primal.history.train_cost, **TOL)
+    z = (X.T @ primal.w)[:, 0]  # the last state, in float64
+    assert gram.final_cost == pytest.approx(np.mean(np.logaddexp(0, z + primal.b) - Y[0] * (z + primal.b)), rel=1e-12)
+
+
+def test_scipy_blas_runs_on_one_thread():
+    # SciPy's bundled OpenBLAS would otherwise fight NumPy's over the two cores (see engine._scipy_blas_on_one_thread)
+    from threadpoolctl import threadpool_info
+
+    scipy_blas = [lib for lib in threadpool_info() if "scipy.libs" in lib["filepath"]]
+    numpy_blas = [lib for lib in threadpool_info() if "numpy.libs" in lib["filepath"]]
+    assert scipy_blas and numpy_blas
+    assert all(lib["num_threads"] == 1 for lib in scipy_blas)
+    default = int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count()))
+    assert all(lib["num_threads"] == default for lib in numpy_blas)  # NumPy's copy keeps its threads
 
 
 # --- the record ----------------------------------------------------------------------------------------------
