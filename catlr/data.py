@@ -230,7 +230,8 @@ def _load(train: bytes, test: bytes, labels: tuple[str, str], source: str) -> Da
         else:
             untrusted.append((split, data, label))
     if untrusted:
-        jobs = [sandbox.Job(bytes(data), label, {"split": split}) for split, data, label in untrusted]
+        options = {"max_chunks": limits.H5_MAX_CHUNKS}  # the child has its own copy of limits
+        jobs = [sandbox.Job(bytes(data), label, {"split": split, **options}) for split, data, label in untrusted]
         results = sandbox.run_sandboxed(SANDBOX_READER, jobs)
         for (split, _, label), arrays in zip(untrusted, results, strict=True):
             splits[split] = _split_from_child(arrays, split, label)
@@ -274,17 +275,19 @@ def _assemble(train: Split, test: Split, source: str) -> Dataset:
 # The validating reader (runs in this process for known files, in the sandbox for the rest)
 
 
-def read_split(source: bytes | str | os.PathLike, split: str, label: str) -> Split:
+def read_split(source: bytes | str | os.PathLike, split: str, label: str, max_chunks: int | None = None) -> Split:
     """Validate one file and read its split (``"train"`` or ``"test"``).
 
     Every object is checked (hard link, dataset, no external or virtual storage, allowed filters,
-    type, shape, declared size) before any data is read.
+    type, shape, declared size, number of chunks) before any data is read.
 
     Args:
         source: the file's bytes, or its path.
         split: ``"train"`` or ``"test"``; the file must hold ``{split}_set_x``, ``{split}_set_y``
             and ``list_classes``.
         label: how the file is named in error messages.
+        max_chunks: chunks allowed per dataset; ``limits.H5_MAX_CHUNKS`` if None (the sandbox passes the
+            parent's value, read at call time, as it does its own limits).
     Returns:
         a :class:`Split`: x (m, num_px, num_px, 3) uint8, y (m,) int64, the two class names.
     """
@@ -304,6 +307,7 @@ def read_split(source: bytes | str | os.PathLike, split: str, label: str) -> Spl
             _check_labels_meta(dy.dtype, dy.shape, m, label, y_name, x_name)
             _check_classes_meta(dc.dtype, dc.shape, label)
             _check_declared_size((dx, dy, dc), file_size, label)
+            _check_chunks((dx, dy, dc), label, limits.H5_MAX_CHUNKS if max_chunks is None else max_chunks)
             x, y_raw, c_raw = dx[()], dy[()], dc[()]
     except (CatlrInputError, MemoryError):
         raise
@@ -314,9 +318,9 @@ def read_split(source: bytes | str | os.PathLike, split: str, label: str) -> Spl
     return Split(np.ascontiguousarray(x), _labels_from_array(y_raw, label, y_name), _class_names(c_raw), label)
 
 
-def read_split_for_sandbox(path: Path, label: str, split: str) -> dict[str, np.ndarray]:
+def read_split_for_sandbox(path: Path, label: str, split: str, max_chunks: int | None = None) -> dict[str, np.ndarray]:
     """:func:`read_split` as run in the sandbox child: plain arrays out (names as a str array)."""
-    result = read_split(path, split, label)
+    result = read_split(path, split, label, max_chunks)
     return {"x": result.x, "y": result.y, "classes": np.array(result.classes, dtype=str)}
 
 
@@ -428,6 +432,18 @@ def _check_declared_size(dsets: tuple[h5py.Dataset, ...], file_size: int, label:
             f"{label} declares far more data than it stores ({declared / 2**20:,.0f} MB from a "
             f"{file_size / 2**20:,.2f} MB file); it looks like a compression bomb and was not read"
         )
+
+
+def _check_chunks(dsets: tuple[h5py.Dataset, ...], label: str, max_chunks: int) -> None:
+    """Refuse a dataset split into more chunks than ``max_chunks``: each chunk costs ~10 µs to read."""
+    for d in dsets:
+        if d.chunks and d.shape:
+            chunks = math.prod(-(-size // side) for size, side in zip(d.shape, d.chunks, strict=True))
+            if chunks > max_chunks:
+                raise CatlrInputError(
+                    f"{label}: '{d.name.lstrip('/')}' is stored in {chunks:,} chunks (at most {max_chunks:,}); "
+                    f"reading it would take too long; save it contiguous or with larger chunks"
+                )
 
 
 def _labels_from_array(raw: np.ndarray, label: str, name: str) -> np.ndarray:

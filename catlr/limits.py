@@ -39,3 +39,6 @@ SANDBOX_TIMEOUT_SECONDS = 20.0  # wall clock, start-up included
 # A file declaring more than H5_MAX_EXPANSION times its own size (and over the floor) is a compression bomb.
 H5_MAX_EXPANSION = 50
 H5_EXPANSION_FLOOR_BYTES = 16 * 1024 * 1024
+# Chunks per dataset: each costs ~10 µs to read, so a file of a million one-byte chunks is refused before
+# it occupies a reader for seconds (h5py's automatic chunking gives a few thousand for 5,000 images).
+H5_MAX_CHUNKS = 100_000

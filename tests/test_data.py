@@ -287,6 +287,15 @@ def test_reader_stopped_by_its_limits(case_id: str, tmp_path: Path, monkeypatch:
         _assert_refused(case_id, _outcome(load), labels)
 
 
+def test_h25_a_million_tiny_chunks_are_refused_before_reading(tmp_path: Path) -> None:
+    """The H25 file with the default limits: its 786,432 chunks are counted from the metadata, not read."""
+    for load, labels in _loaders("H25", tmp_path).values():
+        outcome = _outcome(load)
+        assert isinstance(outcome, CatlrInputError), outcome
+        assert re.search(r"'train_set_x' is stored in 786,432 chunks \(at most 100,000\)", str(outcome)), outcome
+        assert labels["train"] in str(outcome)
+
+
 @pytest.mark.parametrize("way", ["folder", "bytes"])
 @pytest.mark.parametrize("case_id", ACCEPTED)
 def test_acceptable_file_loads(case_id: str, way: str, outcomes: dict) -> None:
