@@ -73,29 +73,47 @@ except CatlrInputError as exc:
     st.error(str(exc))
     st.stop()
 
-live = st.empty()
+if st.session_state.get(state.TRAIN_STOP):  # pressed during the last run, which it interrupted
+    state.put(state.STOPPED_FOR, config)
+live, stop_slot = st.empty(), st.empty()
 result = model.current()
 if result is None or state.get(state.TRAINED_FOR) != config:
-    last_drawn = [time.perf_counter()]
-
-    def draw_live(progress: engine.Progress) -> None:
-        # Redraw at most every LIVE_EVERY_SECONDS, so only runs long enough to watch are drawn live.
-        if time.perf_counter() - last_drawn[0] > LIVE_EVERY_SECONDS:
-            with live.container():
-                st.progress(
-                    progress.iteration / max(progress.num_iterations, 1), text=f"Iteration {progress.iteration:,}"
-                )
-                widgets.line_chart(cost_frame(progress.history), "iteration", "cost", PALETTE, height=300)
-            last_drawn[0] = time.perf_counter()
-
-    try:
-        result = model.train(config, callback=draw_live, progress_every=max(50, config.num_iterations // 40))
-    except CatlrInputError as exc:
-        st.error(f"{exc}. The previous model is kept.")
-        result = model.current()
+    if state.get(state.STOPPED_FOR) == config and not st.session_state.get(state.TRAIN_RESUME):
+        kept = "No model was trained yet." if result is None else "The model below is still the previous one."
+        with live.container():
+            st.info(f"Training stopped before it finished; nothing was kept from it. {kept}", icon="⏹️")
+            st.button(
+                f"Train {config.num_iterations:,} iterations at learning rate {config.learning_rate:g}",
+                key=state.TRAIN_RESUME,
+            )
         if result is None:
             st.stop()
-live.empty()
+    else:
+        state.drop(state.STOPPED_FOR)
+        drawn = {"at": time.perf_counter(), "times": 0}
+
+        def draw_live(progress: engine.Progress) -> None:
+            # Redraw at most every LIVE_EVERY_SECONDS, so only runs long enough to watch are drawn live.
+            if time.perf_counter() - drawn["at"] > LIVE_EVERY_SECONDS:
+                if not drawn["times"]:  # long enough to watch, so long enough to want to stop
+                    stop_slot.button("Stop training", key=state.TRAIN_STOP, icon="⏹️")
+                with live.container():
+                    st.progress(
+                        progress.iteration / max(progress.num_iterations, 1),
+                        text=f"Iteration {progress.iteration:,} of {progress.num_iterations:,}",
+                    )
+                    widgets.line_chart(cost_frame(progress.history), "iteration", "cost", PALETTE, height=300)
+                drawn["at"], drawn["times"] = time.perf_counter(), drawn["times"] + 1
+
+        try:
+            result = model.train(config, callback=draw_live, progress_every=max(50, config.num_iterations // 40))
+        except CatlrInputError as exc:
+            st.error(f"{exc}. The previous model is kept.")
+            result = model.current()
+            if result is None:
+                st.stop()
+        live.empty()
+        stop_slot.empty()
 
 previous = state.get(state.PREVIOUS_MODEL)
 m1, m2, m3, m4 = st.columns(4)

@@ -24,6 +24,7 @@ DATASET_PICK = "catlr.dataset_pick"  # (split, index) selected on the Dataset pa
 MISTAKE_PICK = "catlr.mistake_pick"  # (split, index) selected on the Mistakes page
 USER_DATA = "catlr.user_data"  # (Dataset, Problem) of this user's own uploaded .h5 files, or absent
 USER_DATA_ERROR = "catlr.user_data_error"  # message of the last rejected dataset upload
+STOPPED_FOR = "catlr.stopped_for"  # the Train sliders' TrainConfig whose run the user stopped
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
 DATASET_DEPENDENT = (
@@ -36,6 +37,7 @@ DATASET_DEPENDENT = (
     PREDICT_ERROR,
     DATASET_PICK,
     MISTAKE_PICK,
+    STOPPED_FOR,
 )
 
 # Widget keys (page-prefixed). The Train ones double as URL query parameters.
@@ -46,6 +48,8 @@ SWEEP_RATES = "train_sweep_rates"
 SWEEP_ITERATIONS = "train_sweep_iterations"
 OVERLAY_RUNS = "train_overlay_runs"
 MODEL_FILE = "train_model_file"
+TRAIN_STOP = "train_stop"  # the Stop button shown during a long run
+TRAIN_RESUME = "train_resume"  # "Train these settings" after a stop
 DATASET_SPLIT = "dataset_split"
 DATASET_LABEL = "dataset_label"
 DATASET_PAGE = "dataset_page"

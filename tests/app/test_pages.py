@@ -75,6 +75,24 @@ def test_moving_the_sliders_retrains_and_grows_the_history(app):
     assert list(history["learning_rate"]) == [0.005, 0.0001, 0.0001]
 
 
+def test_a_stopped_run_keeps_the_previous_model_until_asked_again(app):
+    at = app("pages/train.py")
+    at.session_state["train_stop"] = True  # what the Stop button sends with the rerun its click starts
+    at.slider(key="iterations").set_value(3000).run()
+    assert not at.exception
+    assert "Training stopped before it finished" in at.info[0].value
+    assert metric(at, "Train accuracy") == "99.04 %"  # the 2000-iteration model is still current
+    assert len(at.dataframe[-1].value) == 1
+    del at.session_state["train_stop"]
+    at.run()  # a rerun does not restart the stopped settings
+    assert "Training stopped" in at.info[0].value and len(at.dataframe[-1].value) == 1
+    at.button(key="train_resume").click().run()
+    assert not at.info or "Training stopped" not in at.info[0].value
+    assert list(at.dataframe[-1].value["iterations"]) == [2000, 3000]
+    at.slider(key="iterations").set_value(2000).run()  # any other setting trains as usual
+    assert list(at.dataframe[-1].value["iterations"]) == [2000, 3000, 2000]
+
+
 def test_learning_rate_comparison_reproduces_the_exercise(app):
     at = app("pages/train.py")
     table = at.dataframe[0].value

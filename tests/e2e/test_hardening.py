@@ -8,6 +8,7 @@ import pytest
 from test_browser import metric, open_app, press_on_slider
 
 from tests.e2e.server import streamlit_server, wait_idle
+from tests.h5fixtures import h5_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -83,3 +84,33 @@ def test_N07_out_of_range_values_in_the_url_are_ignored(page, server):
     assert page.locator(".st-key-lr [data-testid='stSliderThumbValue']").inner_text() == "0.005"
     assert metric(page, "Train accuracy") == "99.04 %"
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_long_run_can_be_stopped_and_started_again(page, server, tmp_path, screenshot_dir):
+    # 2,500 training images of 20×20 px: the primal engine, so the default run takes a few seconds
+    train, test = tmp_path / "train.h5", tmp_path / "test.h5"
+    train.write_bytes(h5_bytes("train", m=2500, num_px=20, seed=3))
+    test.write_bytes(h5_bytes("test", m=50, num_px=20, seed=4))
+    open_app(page, server)
+    page.get_by_text("Use your own dataset").click()
+    uploaders = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploaders.nth(0).set_input_files(str(train))
+    wait_idle(page)
+    uploaders.nth(1).set_input_files(str(test))
+    wait_idle(page)
+    page.get_by_role("button", name="Use these files").click()
+    wait_idle(page, 60_000)
+    assert metric(page, "Training images") == "2500"
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Train").click()
+    stop = page.get_by_role("button", name="Stop training")
+    stop.wait_for(timeout=30_000)  # shown once the run has lasted long enough to be drawn live
+    stop.click()
+    wait_idle(page)
+    info = page.locator("[data-testid='stAlertContentInfo']").inner_text()
+    assert "Training stopped before it finished" in info and "No model was trained yet" in info
+    assert page.locator("[data-testid='stMetric']").count() == 0  # nothing half-trained was kept
+    page.screenshot(path=str(screenshot_dir / "train-stopped.png"), full_page=True)
+    page.get_by_role("button", name="Train 2,000 iterations at learning rate 0.005").click()
+    wait_idle(page, 120_000)
+    assert metric(page, "Train accuracy").endswith("%")
+    assert page.get_by_role("button", name="Stop training").count() == 0
