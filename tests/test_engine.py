@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -164,15 +167,19 @@ def test_training_cost_where_the_logistic_underflows():
 
 
 def test_scipy_blas_runs_on_one_thread():
-    # SciPy's bundled OpenBLAS would otherwise fight NumPy's over the two cores (see engine._scipy_blas_on_one_thread)
-    from threadpoolctl import threadpool_info
-
-    scipy_blas = [lib for lib in threadpool_info() if "scipy.libs" in lib["filepath"]]
-    numpy_blas = [lib for lib in threadpool_info() if "numpy.libs" in lib["filepath"]]
-    assert scipy_blas and numpy_blas
-    assert all(lib["num_threads"] == 1 for lib in scipy_blas)
-    default = int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count()))
-    assert all(lib["num_threads"] == default for lib in numpy_blas)  # NumPy's copy keeps its threads
+    # SciPy's bundled OpenBLAS would otherwise fight NumPy's over the two cores (see engine._scipy_blas_on_one_thread).
+    # In a fresh process: the app's ui package, imported by other tests here, sets every BLAS to one thread.
+    code = (
+        "import json, catlr.engine; from threadpoolctl import threadpool_info; "
+        "print(json.dumps([(i['filepath'], i['num_threads']) for i in threadpool_info()]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    libs = json.loads(out.stdout)
+    scipy_blas = [n for path, n in libs if "scipy.libs" in path]
+    numpy_blas = [n for path, n in libs if "numpy.libs" in path]
+    assert scipy_blas == [1]
+    assert numpy_blas == [os.cpu_count()]  # NumPy's copy keeps its threads
 
 
 # --- the record ----------------------------------------------------------------------------------------------

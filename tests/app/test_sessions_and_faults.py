@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -172,3 +175,13 @@ def test_without_the_dataset_every_page_explains_how_to_get_it(page, tmp_path, m
         assert any(u.key == "home_train_file" for u in at.get("file_uploader"))
     else:
         assert "not loaded yet" in at.warning[0].value
+
+
+def test_the_server_runs_blas_on_one_thread():
+    # ui/__init__.py: concurrent callers of a multi-threaded OpenBLAS left buffers behind for good
+    code = (
+        "import json, numpy, ui; from threadpoolctl import threadpool_info; "
+        "print(json.dumps([i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas']))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
+    assert json.loads(out.stdout) and set(json.loads(out.stdout)) == {1}
