@@ -106,7 +106,7 @@ if result is None or state.get(state.TRAINED_FOR) != config:
                 drawn["at"], drawn["times"] = time.perf_counter(), drawn["times"] + 1
 
         try:
-            result = model.train(config, callback=draw_live, progress_every=max(50, config.num_iterations // 40))
+            result = model.train(config, callback=draw_live, progress_every=max(250, config.num_iterations // 40))
         except CatlrInputError as exc:
             st.error(f"{exc}. The previous model is kept.")
             result = model.current()
