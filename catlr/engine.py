@@ -319,21 +319,21 @@ def _cross_entropy(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (t.sum(axis=1) + logs) / Z.shape[1]
 
 
-def _cross_entropy_signed(Zs_sum: np.ndarray, P: np.ndarray) -> np.ndarray:
+def _cross_entropy_signed(pos_sum: np.ndarray, P: np.ndarray) -> np.ndarray:
     """The mean cross-entropy from the augmented loop's own values: returns (c, k).
 
-    With z̃ = s⊙z (s = 1 − 2y), log(1 + e^z) − y·z = log(1 + e^z̃) = z̃ − log σ(z̃), and the loop has
-    already computed σ(z̃). Σ log σ is taken from the mantissas and exponents of σ (products of groups of
-    512 mantissas in [0.5, 1), so no underflow): no exp or log per element. A row where σ underflowed to 0
-    (z̃ below about −745) comes out non-finite; the caller recomputes it with :func:`_cross_entropy`.
+    With z̃ = s⊙z (s = 1 − 2y), log(1 + e^z) − y·z = log(1 + e^z̃) = max(z̃, 0) + log(1 + e^−|z̃|), and
+    log(1 + e^−|z̃|) = −log σ(|z̃|), where σ(|z̃|) = max(σ(z̃), 1 − σ(z̃)) from the σ(z̃) the loop already
+    computed. Both parts are ≥ 0 and carry no cancellation; σ(|z̃|) lies in [0.5, 1], so the logs are taken
+    of products of groups of 512 factors (no underflow): no exp and one log per group, not per element.
 
     Args:
-        Zs_sum: (c, k) Σ z̃ over the m images. P: (c, m, k) σ(z̃).
+        pos_sum: (c, k) Σ max(z̃, 0) over the m images. P: (c, m, k) σ(z̃).
     """
-    mantissa, exponent = np.frexp(P)
-    groups = np.multiply.reduceat(mantissa, np.arange(0, P.shape[1], 512), axis=1)  # (c, g, k)
-    log_sigma = np.log(groups).sum(axis=1) + np.log(2.0) * exponent.sum(axis=1)
-    return (Zs_sum - log_sigma) / P.shape[1]
+    Q = np.subtract(1.0, P)
+    np.maximum(Q, P, out=Q)  # σ(|z̃|) = max(σ(z̃), 1 − σ(z̃))
+    groups = np.multiply.reduceat(Q, np.arange(0, P.shape[1], 512), axis=1)  # (c, g, k), each in (0, 1]
+    return (pos_sum - np.log(groups).sum(axis=1)) / P.shape[1]
 
 
 def _predicted(Z: np.ndarray) -> np.ndarray:
@@ -404,7 +404,7 @@ class _Run:
         if self.augmented:
             self.Pc = np.empty((self.chunk, m, k))  # the chunk's σ(z̃), kept for the training cost
             self.P_rows = [col(r) for r in self.Pc]
-            self.zs_sum = np.empty((self.chunk, k))  # the chunk's Σ z̃
+            self.pos_sum = np.empty((self.chunk, k))  # the chunk's Σ max(z̃, 0)
         self.b_next = np.zeros(k)  # bias of the next state (general loop)
         self.S, self.b = self.Sc[0].copy(), np.zeros(k)  # the last evaluated state
         # Whole-run records, rows = iterations; filled chunk by chunk.
@@ -440,7 +440,7 @@ class _Run:
                 _expit(np.matmul(M, rows[j], out=z_rows[j]), out=p_rows[j])
                 np.multiply(p_rows[j], step, out=R)
                 np.subtract(rows[j], R, out=rows[j + 1])
-        Zt.sum(axis=1, out=self.zs_sum[:c])
+        np.maximum(Zt, 0.0).sum(axis=1, out=self.pos_sum[:c])
         self.beta = Sc[c].copy()  # the next chunk starts from β itself, not from α / scale
         np.multiply(Sc[: c + 1], self.scale, out=Sc[: c + 1])
         np.multiply(Zt, self.s, out=Zt)
@@ -494,10 +494,7 @@ class _Run:
         c, m, y = last - first + 1, self.m, self.y
         Z = self.Zc[:c]  # (c, m + mt, k)
         if self.augmented:
-            cost = _cross_entropy_signed(self.zs_sum[:c], self.Pc[:c])  # (c, k)
-            redo = ~np.isfinite(cost).all(axis=1)
-            if redo.any():  # σ underflowed somewhere
-                cost[redo] = _cross_entropy(Z[redo, :m], y)
+            cost = _cross_entropy_signed(self.pos_sum[:c], self.Pc[:c])  # (c, k)
         else:
             cost = _cross_entropy(Z[:, :m], y)  # (c, k)
         if sq is not None:

@@ -155,8 +155,8 @@ def test_costs_finite_and_non_negative_for_any_valid_setting(data, lr, n, engine
 
 
 def test_training_cost_where_the_logistic_underflows():
-    # logits far beyond ±745: σ(z̃) underflows to 0 in the fast loop, whose cost then falls back to the
-    # stable formula; the primal engine uses that formula throughout
+    # logits far beyond ±745: σ(z̃) underflows to 0 in the fast loop, whose cost is built from σ(z̃); the primal
+    # engine computes the cost from the logits alone
     X, Y = np.array([[1.0, 0.9, 0.2]]) * 255, np.array([[1.0, 0.0, 1.0]])
     gram = train(prepare(X, Y, engine="gram"), TrainConfig(6, 2.0))
     primal = train(prepare(X, Y, engine="primal"), TrainConfig(6, 2.0))
@@ -164,6 +164,16 @@ def test_training_cost_where_the_logistic_underflows():
     np.testing.assert_allclose(gram.history.train_cost, primal.history.train_cost, **TOL)
     z = (X.T @ primal.w)[:, 0]  # the last state, in float64
     assert gram.final_cost == pytest.approx(np.mean(np.logaddexp(0, z + primal.b) - Y[0] * (z + primal.b)), rel=1e-12)
+
+
+def test_confident_right_answers_cost_a_tiny_positive_amount_not_a_negative_one():
+    # Hypothesis found z̃ − log σ(z̃) giving −5.7e-14 here (cancellation); the cost must stay ≥ 0 and exact
+    X, Y = np.array([[0.10236432]]) * 255, np.array([[1.0]])
+    for engine in ("gram", "primal"):
+        result = train(prepare(X, Y, engine=engine), TrainConfig(3, 1.5))
+        z = float(result.history.train_logits[-1, 0])
+        assert result.final_cost >= 0
+        assert result.final_cost == pytest.approx(np.logaddexp(0.0, -z), rel=1e-9, abs=1e-15)
 
 
 def test_scipy_blas_runs_on_one_thread():
