@@ -398,12 +398,13 @@ class _Run:
         self.bc = np.zeros((self.chunk, k))  # the chunk's biases
         # Per-iteration views, made once; 1-D when k = 1 (matrix-vector products have less overhead).
         col = (lambda a: a[..., 0]) if k == 1 else (lambda a: a)
-        self.S_rows, self.Z_rows = [col(r) for r in self.Sc], [col(self.Zc[j, :m]) for j in range(self.chunk)]
+        # list(array) makes the row views in C, several times faster than indexing row by row
+        self.S_rows, self.Z_rows = list(col(self.Sc)), list(col(self.Zc[:, :m]))
         self.col_y = col(self.y)  # (m,) or (m, 1)
         self.R = col(np.empty((m, k)))  # A − Y, or (lr/m)·σ(M̃β) in the augmented loop
         if self.augmented:
             self.Pc = np.empty((self.chunk, m, k))  # the chunk's σ(z̃), kept for the training cost
-            self.P_rows = [col(r) for r in self.Pc]
+            self.P_rows = list(col(self.Pc))
             self.pos_sum = np.empty((self.chunk, k))  # the chunk's Σ max(z̃, 0)
         self.b_next = np.zeros(k)  # bias of the next state (general loop)
         self.S, self.b = self.Sc[0].copy(), np.zeros(k)  # the last evaluated state
