@@ -180,16 +180,19 @@ def test_scipy_blas_runs_on_one_thread():
     # SciPy's bundled OpenBLAS would otherwise fight NumPy's over the two cores (see engine._scipy_blas_on_one_thread).
     # In a fresh process: the app's ui package, imported by other tests here, sets every BLAS to one thread.
     code = (
-        "import json, catlr.engine; from threadpoolctl import threadpool_info; "
-        "print(json.dumps([(i['filepath'], i['num_threads']) for i in threadpool_info()]))"
+        "import json, numpy; from threadpoolctl import threadpool_info\n"
+        "def threads(): return [(i['filepath'], i['num_threads']) for i in threadpool_info()]\n"
+        "before = threads()\n"
+        "import catlr.engine\n"
+        "print(json.dumps([before, threads()]))"
     )
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    libs = json.loads(out.stdout)
-    scipy_blas = [n for path, n in libs if "scipy.libs" in path]
-    numpy_blas = [n for path, n in libs if "numpy.libs" in path]
-    assert scipy_blas == [1]
-    assert numpy_blas == [os.cpu_count()]  # NumPy's copy keeps its threads
+    before, after = json.loads(out.stdout)
+    assert [n for path, n in after if "scipy.libs" in path] == [1]
+    numpy_before = [n for path, n in before if "numpy.libs" in path]
+    numpy_after = [n for path, n in after if "numpy.libs" in path]
+    assert numpy_before and numpy_after == numpy_before  # NumPy's copy keeps its threads
 
 
 # --- the record ----------------------------------------------------------------------------------------------
