@@ -3,39 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from catlr import download, limits
+from catlr import download
 from catlr.errors import CatlrInputError
-from ui import data, scenes, state, widgets
+from ui import data, scenes, widgets
 
 widgets.header(
     "🐱 catlr — see a classifier learn",
     "A cat / non-cat classifier written from scratch in NumPy: logistic regression trained by gradient descent, "
     "exactly as in the classic exercise. Move the sliders on **Train** and watch it learn in real time.",
 )
-
-
-def own_dataset_panel() -> None:
-    """Upload a train and a test file in the exercise's schema; they become this user's dataset."""
-    st.markdown(
-        "Two HDF5 files in the exercise's schema: `train_set_x` uint8 (m, n, n, 3), `train_set_y` 0/1 labels, "
-        "`list_classes`, and the same with `test_` in the test file. They are checked in a sandbox before use and "
-        f"only you see them. Up to {limits.MAX_H5_BYTES // 2**20} MB each (the server accepts 50 MB per upload)."
-    )
-    u1, u2 = st.columns(2)
-    train = u1.file_uploader("Training file (.h5)", key=state.HOME_TRAIN_FILE)
-    test = u2.file_uploader("Test file (.h5)", key=state.HOME_TEST_FILE)
-    if st.button("Use these files", disabled=train is None or test is None, key="home_use_files"):
-        try:
-            with st.spinner("Checking the files in a sandbox…"):
-                own = data.use_uploaded(train.getvalue(), test.getvalue())
-        except CatlrInputError as exc:
-            st.error(str(exc), icon="🚫")
-        else:
-            st.toast(f"Loaded {own.m_train} training and {own.m_test} test images of {own.num_px}×{own.num_px} px.")
-            st.rerun()
-    if data.is_own() and st.button("Back to the exercise's dataset", key="home_back_to_exercise"):
-        data.use_exercise_data()
-        st.rerun()
 
 
 ds = data.dataset()
@@ -51,15 +27,13 @@ if ds is None:
     if st.button("Download the dataset", type="primary", key="home_download"):
         bar = st.progress(0.0, text="Downloading…")
         try:
-            download.download_dataset(
-                progress=lambda name, done, total: bar.progress(min(done / total, 1.0) if total else 0.0, text=name)
-            )
+            download.download_dataset(progress=widgets.download_progress(bar))
         except CatlrInputError as exc:
             st.error(str(exc))
         else:
             st.cache_resource.clear()
             st.rerun()
-    own_dataset_panel()
+    data.own_dataset_panel()
     st.stop()
 
 c1, c2, c3 = st.columns(3)
@@ -101,4 +75,4 @@ st.caption("Each link opens a page with its settings; the address bar then holds
 scenes.links()
 
 with st.expander("Use your own dataset", expanded=data.is_own()):
-    own_dataset_panel()
+    data.own_dataset_panel()

@@ -24,7 +24,7 @@ if len(iterations) > 1:
         "Weights after iteration",
         iterations,
         value=iterations[-1],
-        format_func=lambda i: f"{i:,}",
+        format_func=widgets.count,
         key=state.INSIDE_ITERATION,
         bind="query-params",
         persist_state="session",

@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from catlr import engine, explain
-from catlr.model import sigmoid
+from catlr import explain
 from ui import data, model, state, widgets
 from ui import explain as explain_ui
 
@@ -65,19 +64,10 @@ iteration = (
 )
 
 
-def probabilities(split: str) -> np.ndarray:
-    """P(cat) of every image of ``split`` at the chosen iteration, shape (m,)."""
-    if iteration == last:  # exact float64 scores of the final model
-        X = problem.X_test if split == "test" else problem.X_train
-        return engine.predict_proba(result.w, result.b, X)
-    z = (result.history.test_logits if split == "test" else result.history.train_logits)[iteration]
-    return sigmoid(z.astype(np.float64))
-
-
 splits = {"test": (ds.test_set_y.ravel(), ds.test_set_x_orig)}
 if include_train:
     splits["train"] = (ds.train_set_y.ravel(), ds.train_set_x_orig)
-scores = {name: probabilities(name) for name in splits}
+scores = {name: model.probabilities(result, problem, name, iteration) for name in splits}
 rows = []
 for name, (y, _) in splits.items():
     predicted = (scores[name] > threshold).astype(int)

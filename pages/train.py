@@ -1,12 +1,9 @@
 """Train: hyper-parameter sliders over the NumPy core, live cost curves, comparisons and the run history."""
 
-import time
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from catlr import engine, explain, persistence
+from catlr import explain, persistence
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 from ui import data, model, state, widgets
@@ -16,19 +13,6 @@ L2_CHOICES = [0.0, 0.01, 0.1, 1.0, 5.0, 10.0, 50.0, 100.0]
 SWEEP_CHOICES = [1.0, 0.1, 0.05, 0.01, 0.005, 0.001, 0.0005, 0.0001, 1e-5]
 # Train is the theme's orange, test blue; overlays and sweeps take the rest in order.
 PALETTE = ["#e8590c", "#1c7ed6", "#2b8a3e", "#862e9c", "#c2255c", "#5c940d", "#0b7285", "#e67700", "#495057"]
-LIVE_EVERY_SECONDS = 0.25  # runs shorter than this are drawn once, at the end, instead of flickering
-
-
-def per_iteration(columns: dict[str, np.ndarray | None]) -> pd.DataFrame:
-    """Per-iteration series (index = iteration, thinned for drawing); None columns are left out."""
-    present = {name: np.asarray(values) for name, values in columns.items() if values is not None}
-    idx = model.thin(len(next(iter(present.values()))))
-    return pd.DataFrame({name: values[idx] for name, values in present.items()}, index=idx).rename_axis("iteration")
-
-
-def cost_frame(history: engine.History) -> pd.DataFrame:
-    """Train and test cost per iteration (thinned for drawing)."""
-    return per_iteration({"train cost": history.train_cost, "test cost": history.test_cost})
 
 
 widgets.header(
@@ -52,7 +36,7 @@ learning_rate = c2.select_slider(
     "Learning rate",
     LEARNING_RATES,
     value=model.DEFAULT_CONFIG.learning_rate,
-    format_func=lambda v: f"{v:g}",
+    format_func=widgets.number,
     key=state.TRAIN_LR,
     bind="query-params",
     help="Step size α (log scale).",
@@ -61,7 +45,7 @@ l2 = c3.select_slider(
     "L2 penalty λ",
     L2_CHOICES,
     value=0.0,
-    format_func=lambda v: f"{v:g}",
+    format_func=widgets.number,
     key=state.TRAIN_L2,
     bind="query-params",
     help="Adds λ/(2m)·‖w‖² to the cost; 0 is the exercise.",
@@ -90,23 +74,12 @@ if result is None or state.get(state.TRAINED_FOR) != config:
             st.stop()
     else:
         state.drop(state.STOPPED_FOR)
-        drawn = {"at": time.perf_counter(), "times": 0}
-
-        def draw_live(progress: engine.Progress) -> None:
-            # Redraw at most every LIVE_EVERY_SECONDS, so only runs long enough to watch are drawn live.
-            if time.perf_counter() - drawn["at"] > LIVE_EVERY_SECONDS:
-                if not drawn["times"]:  # long enough to watch, so long enough to want to stop
-                    stop_slot.button("Stop training", key=state.TRAIN_STOP, icon="⏹️")
-                with live.container():
-                    st.progress(
-                        progress.iteration / max(progress.num_iterations, 1),
-                        text=f"Iteration {progress.iteration:,} of {progress.num_iterations:,}",
-                    )
-                    widgets.line_chart(cost_frame(progress.history), "iteration", "cost", PALETTE, height=300)
-                drawn["at"], drawn["times"] = time.perf_counter(), drawn["times"] + 1
-
         try:
-            result = model.train(config, callback=draw_live, progress_every=max(250, config.num_iterations // 40))
+            result = model.train(
+                config,
+                callback=model.LiveDrawing(live, stop_slot, PALETTE),
+                progress_every=max(250, config.num_iterations // 40),
+            )
         except CatlrInputError as exc:
             st.error(f"{exc}. The previous model is kept.")
             result = model.current()
@@ -158,7 +131,7 @@ if result.test_accuracy is not None:
 cost_tab, acc_tab, lr_tab, history_tab = st.tabs(["Cost", "Accuracy", "Learning rates", "History"])
 
 with cost_tab:
-    frame = cost_frame(result.history)
+    frame = model.cost_frame(result.history)
     overlay = st.multiselect(
         "Overlay earlier runs (train cost)",
         [r.label for r in model.runs()[:-1]],
@@ -177,7 +150,7 @@ with cost_tab:
     )
 
 with acc_tab:
-    acc = per_iteration(
+    acc = model.per_iteration(
         {"train accuracy": result.history.train_accuracy, "test accuracy": result.history.test_accuracy}
     )
     widgets.line_chart(acc, "iteration", "accuracy (%)", PALETTE)
@@ -192,7 +165,7 @@ with lr_tab:
         "Learning rates to compare",
         SWEEP_CHOICES,
         default=[0.01, 0.001, 0.0001],
-        format_func=lambda v: f"{v:g}",
+        format_func=widgets.number,
         key=state.SWEEP_RATES,
         bind="query-params",
     )
@@ -218,7 +191,7 @@ with lr_tab:
                 state.put(state.SWEEP, cached)
         if cached is not None:
             _, results = cached
-            curves = per_iteration({f"lr = {r.config.learning_rate:g}": r.history.train_cost for r in results})
+            curves = model.per_iteration({f"lr = {r.config.learning_rate:g}": r.history.train_cost for r in results})
             widgets.line_chart(curves, "iteration", "train cost", PALETTE * 2)
             diagnoses = [explain.diagnose_curve(r.history.train_cost) for r in results]
             st.dataframe(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from catlr import data as catlr_data
-from catlr import engine
+from catlr import engine, limits
 from catlr.errors import CatlrInputError
 from ui import state
 
@@ -94,3 +94,27 @@ def require() -> catlr_data.Dataset:
         st.page_link("pages/home.py", label="Go to Home", icon="🏠")
         st.stop()
     return ds
+
+
+def own_dataset_panel() -> None:
+    """Upload a train and a test file in the exercise's schema; they become this user's dataset."""
+    st.markdown(
+        "Two HDF5 files in the exercise's schema: `train_set_x` uint8 (m, n, n, 3), `train_set_y` 0/1 labels, "
+        "`list_classes`, and the same with `test_` in the test file. They are checked in a sandbox before use and "
+        f"only you see them. Up to {limits.MAX_H5_BYTES // 2**20} MB each (the server accepts 50 MB per upload)."
+    )
+    u1, u2 = st.columns(2)
+    train = u1.file_uploader("Training file (.h5)", key=state.HOME_TRAIN_FILE)
+    test = u2.file_uploader("Test file (.h5)", key=state.HOME_TEST_FILE)
+    if st.button("Use these files", disabled=train is None or test is None, key="home_use_files"):
+        try:
+            with st.spinner("Checking the files in a sandbox…"):
+                own = use_uploaded(train.getvalue(), test.getvalue())
+        except CatlrInputError as exc:
+            st.error(str(exc), icon="🚫")
+        else:
+            st.toast(f"Loaded {own.m_train} training and {own.m_test} test images of {own.num_px}×{own.num_px} px.")
+            st.rerun()
+    if is_own() and st.button("Back to the exercise's dataset", key="home_back_to_exercise"):
+        use_exercise_data()
+        st.rerun()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +14,8 @@ import streamlit as st
 from catlr import engine, persistence
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
-from ui import data, state
+from catlr.model import sigmoid
+from ui import data, state, widgets
 
 # Training is a Python loop of small numpy calls that holds the GIL between them; several at once
 # starve the server's event loop (health checks took seconds under 8 concurrent runs). One run at a
@@ -23,6 +25,7 @@ _TRAINING_SLOT = threading.BoundedSemaphore(1)
 DEFAULT_CONFIG = TrainConfig()  # the exercise's 2000 iterations at learning rate 0.005
 MAX_RUNS = 50  # run history kept per user
 CURVE_POINTS = 400  # points kept per run for overlays
+LIVE_EVERY_SECONDS = 0.25  # runs shorter than this are drawn once, at the end, instead of flickering
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,57 @@ def thin(n: int, most: int = CURVE_POINTS) -> np.ndarray:
     if n <= most:
         return np.arange(n)
     return np.unique(np.linspace(0, n - 1, most).round().astype(int))
+
+
+def per_iteration(columns: dict[str, np.ndarray | None]) -> pd.DataFrame:
+    """Per-iteration series (index = iteration, thinned for drawing); None columns are left out."""
+    present = {name: np.asarray(values) for name, values in columns.items() if values is not None}
+    idx = thin(len(next(iter(present.values()))))
+    return pd.DataFrame({name: values[idx] for name, values in present.items()}, index=idx).rename_axis("iteration")
+
+
+def cost_frame(history: engine.History) -> pd.DataFrame:
+    """Train and test cost per iteration (thinned for drawing)."""
+    return per_iteration({"train cost": history.train_cost, "test cost": history.test_cost})
+
+
+def probabilities(result: engine.TrainResult, problem: engine.Problem, split: str, iteration: int) -> np.ndarray:
+    """P(cat) of every image of ``split`` ("train" or "test") after ``iteration`` updates, shape (m,).
+
+    The final model's scores are exact float64; earlier ones come from the stored float32 logits.
+    """
+    if iteration == result.iterations_run:
+        X = problem.X_test if split == "test" else problem.X_train
+        return engine.predict_proba(result.w, result.b, X)
+    z = (result.history.test_logits if split == "test" else result.history.train_logits)[iteration]
+    return sigmoid(z.astype(np.float64))
+
+
+class LiveDrawing:
+    """A training callback that redraws the progress bar and cost curves into ``slot``.
+
+    It redraws at most every ``every`` seconds, so only runs long enough to watch are drawn live, and
+    then offers a Stop button in ``stop_slot``. A class here rather than a closure in the page: a
+    function defined in a page keeps the page's globals (the model, the dataset) in a reference cycle
+    that outlives the session (tests/app/test_sessions_and_faults.py).
+    """
+
+    def __init__(self, slot, stop_slot, colors: list[str], every: float = LIVE_EVERY_SECONDS) -> None:
+        self.slot, self.stop_slot, self.colors, self.every = slot, stop_slot, colors, every
+        self.drawn_at, self.times = time.perf_counter(), 0
+
+    def __call__(self, progress: engine.Progress) -> None:
+        if time.perf_counter() - self.drawn_at <= self.every:
+            return
+        if not self.times:  # long enough to watch, so long enough to want to stop
+            self.stop_slot.button("Stop training", key=state.TRAIN_STOP, icon="⏹️")
+        with self.slot.container():
+            st.progress(
+                progress.iteration / max(progress.num_iterations, 1),
+                text=f"Iteration {progress.iteration:,} of {progress.num_iterations:,}",
+            )
+            widgets.line_chart(cost_frame(progress.history), "iteration", "cost", self.colors, height=300)
+        self.drawn_at, self.times = time.perf_counter(), self.times + 1
 
 
 def current() -> engine.TrainResult | None:

@@ -43,6 +43,25 @@ def pct(value: float) -> str:
     return f"{value:.2f} %"
 
 
+def number(value: float) -> str:
+    """A setting as the sliders show it: ``0.005``, ``1e-05``, ``10``."""
+    return f"{value:g}"
+
+
+def count(value: int) -> str:
+    """A count with thousands separators: ``10,000``."""
+    return f"{value:,}"
+
+
+def download_progress(bar):
+    """A catlr.download progress callback that moves the st.progress ``bar``."""
+
+    def report(name: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=name)
+
+    return report
+
+
 def label_name(label: int, classes: tuple[str, str]) -> str:
     """The class name of a 0/1 label."""
     return classes[int(label)]
