@@ -1,14 +1,38 @@
 """Streamlit helpers shared by the pages (the only place besides app.py and pages/ that imports Streamlit).
 
-Importing this package, which every page does through app.py, sets the server's BLAS to one thread.
-Many users share one server process, and each page run is its own thread: when several of them called
-a multi-threaded OpenBLAS at once, it kept buffers for every concurrent caller for the rest of the
-process (measured: 8 threads doing the app's products at once, +70 MB that never came back; none with
-one thread). On the exercise's data the products are small (at most 12,288 × 209), so one thread per call
-costs little, and users run in parallel anyway; a large uploaded dataset computes its Gram matrix on one
-core instead of two.
+Importing this package, which every page does through app.py, sets two things for the server process,
+however it was started:
+
+- **BLAS on one thread.** Many users share one server process, and each page run is its own thread:
+  when several of them called a multi-threaded OpenBLAS at once, it kept buffers for every concurrent
+  caller for the rest of the process (measured: 8 threads doing the app's products at once, +70 MB that
+  never came back; none with one thread). On the exercise's data the products are small (at most
+  12,288 × 209), so one thread per call costs little, and users run in parallel anyway; a large uploaded
+  dataset computes its Gram matrix on one core instead of two.
+- **A fixed mmap threshold (glibc).** Every model keeps megabytes of per-iteration history in NumPy
+  arrays. When such a block is freed, glibc raises its mmap threshold to its size, so later blocks come
+  from the heap and their memory is not returned to the system as sessions come and go (measured with
+  the 8-session load of scripts/bench_browser.py: warm baseline 324 MB and 538 MB after the load without
+  it; 258 and 266 MB with it). Fixing the threshold at glibc's initial 128 KB keeps large blocks in their
+  own mappings, returned when freed. Other C libraries have no ``mallopt``; nothing is changed there.
 """
+
+import ctypes
 
 from threadpoolctl import threadpool_limits
 
+MMAP_THRESHOLD = 128 * 1024
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
+
+
+def _fix_mmap_threshold(nbytes: int = MMAP_THRESHOLD) -> bool:
+    """Fix glibc's mmap threshold at ``nbytes`` (no dynamic raising); False where there is no mallopt."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, nbytes))
+
+
 threadpool_limits(limits=1, user_api="blas")
+_fix_mmap_threshold()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -186,6 +187,36 @@ def test_the_server_runs_blas_on_one_thread():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
     assert json.loads(out.stdout) and set(json.loads(out.stdout)) == {1}
 
+
+MMAP_PROBE = """
+import ctypes, json, numpy as np
+{import_ui}
+class Info(ctypes.Structure):
+    names = "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
+    _fields_ = [(n, ctypes.c_size_t) for n in names.split()]
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = Info
+a = np.ones(4 << 20, np.uint8)
+del a
+before = libc.mallinfo2().hblkhd  # bytes in blocks that have a mapping of their own
+b = np.ones(1 << 20, np.uint8)
+print(json.dumps(libc.mallinfo2().hblkhd - before))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator; this project's server is Linux")
+@pytest.mark.parametrize("import_ui", [True, False])
+def test_the_server_returns_freed_history_arrays_to_the_system(import_ui):
+    # ui/__init__.py fixes glibc's mmap threshold. Without it, freeing a 4 MB array raises the threshold,
+    # and the next 1 MB array comes from the heap instead of a mapping of its own (so the memory of
+    # closed sessions stayed with the process). Both cases are run, so the probe itself is checked too.
+    code = MMAP_PROBE.format(import_ui="import ui" if import_ui else "")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT, env=env
+    )
+    grew = json.loads(run.stdout)
+    assert grew >= 1 << 20 if import_ui else grew == 0
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -59,8 +59,7 @@ def streamlit_server(
         "--global.developmentMode", "false", "--client.toolbarMode", "minimal",
     ] + (extra_args or [])  # fmt: skip
     log = tempfile.NamedTemporaryFile("w+", prefix=f"catlr-streamlit-{port}-", suffix=".log", delete=False)
-    # The same allocator setting as scripts/app.sh (see there), so measured memory matches the real app.
-    env = {"MALLOC_MMAP_THRESHOLD_": "131072", **os.environ, **(env or {})}
+    env = {**os.environ, **(env or {})}
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
