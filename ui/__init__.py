@@ -15,13 +15,21 @@ however it was started:
   the 8-session load of scripts/bench_browser.py: warm baseline 324 MB and 538 MB after the load without
   it; 258 and 266 MB with it). Fixing the threshold at glibc's initial 128 KB keeps large blocks in their
   own mappings, returned when freed. Other C libraries have no ``mallopt``; nothing is changed there.
+- **Free heap pages back to the system every 10 s (glibc).** Smaller blocks live in glibc's heaps, which
+  give memory back only from their top; what closed sessions freed in the middle stays with the process.
+  After three rounds of the 8-session load glibc held 30 MB of free heap while the memory in use stayed at
+  50.6 MB and Python's object count did not change (no leak); one ``malloc_trim(0)`` returned 11 MB of it
+  in 1.7 ms. A daemon thread calls it every ``TRIM_EVERY_SECONDS`` (10 s).
 """
 
 import ctypes
+import threading
+import time
 
 from threadpoolctl import threadpool_limits
 
 MMAP_THRESHOLD = 128 * 1024
+TRIM_EVERY_SECONDS = 10.0
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
 
 
@@ -34,5 +42,21 @@ def _fix_mmap_threshold(nbytes: int = MMAP_THRESHOLD) -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, nbytes))
 
 
+def release_free_memory() -> bool:
+    """Return glibc's free heap pages to the system (``malloc_trim(0)``); False where there is none."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim(0)
+    return True
+
+
+def _trim_forever(every: float) -> None:
+    while release_free_memory():
+        time.sleep(every)
+
+
 threadpool_limits(limits=1, user_api="blas")
 _fix_mmap_threshold()
+threading.Thread(target=_trim_forever, args=(TRIM_EVERY_SECONDS,), name="catlr-malloc-trim", daemon=True).start()
