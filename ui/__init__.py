@@ -1,6 +1,6 @@
 """Streamlit helpers shared by the pages (the only place besides app.py and pages/ that imports Streamlit).
 
-Importing this package, which every page does through app.py, sets two things for the server process,
+Importing this package, which every page does through app.py, sets three things for the server process,
 however it was started:
 
 - **BLAS on one thread.** Many users share one server process, and each page run is its own thread:
@@ -17,7 +17,7 @@ however it was started:
   own mappings, returned when freed. Other C libraries have no ``mallopt``; nothing is changed there.
 - **Free heap pages back to the system every 10 s (glibc).** Smaller blocks live in glibc's heaps, which
   give memory back only from their top; what closed sessions freed in the middle stays with the process.
-  After three rounds of the 8-session load glibc held 30 MB of free heap while the memory in use stayed at
+  After four rounds of the 8-session load glibc held 30 MB of free heap while the memory in use stayed at
   50.6 MB and Python's object count did not change (no leak); one ``malloc_trim(0)`` returned 11 MB of it
   in 1.7 ms. A daemon thread calls it every ``TRIM_EVERY_SECONDS`` (10 s).
 """
