@@ -6,7 +6,10 @@ fails with a message saying how to provide it. Set CATLR_ALLOW_SKIPS=1 to relax 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,18 @@ def find_real_data_dir() -> Path | None:
         if all((c / f).is_file() for f in DATA_FILES):
             return c.resolve()
     return None
+
+
+def fresh_python_json(code: str, drop_env: tuple[str, ...] = ()):
+    """Run ``code`` in a fresh Python process (cwd = the repo) and return the JSON it prints.
+
+    Environment variables whose names start with any of ``drop_env`` are removed first.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop_env)} if drop_env else None
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT, env=env
+    )
+    return json.loads(run.stdout)
 
 
 @pytest.fixture(scope="session")

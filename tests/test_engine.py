@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -28,6 +24,7 @@ from catlr.engine import (
 )
 from catlr.errors import CatlrInputError
 from catlr.model import accuracy, initialize_with_zeros, predict, propagate, sigmoid
+from tests.conftest import fresh_python_json
 
 TOL = {"rtol": 1e-9, "atol": 1e-9}
 
@@ -186,9 +183,7 @@ def test_scipy_blas_runs_on_one_thread():
         "import catlr.engine\n"
         "print(json.dumps([before, threads()]))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    before, after = json.loads(out.stdout)
+    before, after = fresh_python_json(code, drop_env=("OPENBLAS_NUM_THREADS",))
     assert [n for path, n in after if "scipy.libs" in path] == [1]
     numpy_before = [n for path, n in before if "numpy.libs" in path]
     numpy_after = [n for path, n in after if "numpy.libs" in path]

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import json
-import os
-import subprocess
 import sys
 import tomllib
 
@@ -14,7 +11,7 @@ import pytest
 from h5fixtures import H5_CASES, case_files, write_dataset_files
 from PIL import Image
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, fresh_python_json
 
 PAGES = sorted(str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "pages").glob("*.py"))
 
@@ -184,8 +181,8 @@ def test_the_server_runs_blas_on_one_thread():
         "import json, numpy, ui; from threadpoolctl import threadpool_info; "
         "print(json.dumps([i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas']))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
-    assert json.loads(out.stdout) and set(json.loads(out.stdout)) == {1}
+    threads = fresh_python_json(code)
+    assert threads and set(threads) == {1}
 
 
 MMAP_PROBE = """
@@ -210,12 +207,7 @@ def test_the_server_returns_freed_history_arrays_to_the_system(import_ui):
     # ui/__init__.py fixes glibc's mmap threshold. Without it, freeing a 4 MB array raises the threshold,
     # and the next 1 MB array comes from the heap instead of a mapping of its own (so the memory of
     # closed sessions stayed with the process). Both cases are run, so the probe itself is checked too.
-    code = MMAP_PROBE.format(import_ui="import ui" if import_ui else "")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-    run = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT, env=env
-    )
-    grew = json.loads(run.stdout)
+    grew = fresh_python_json(MMAP_PROBE.format(import_ui="import ui" if import_ui else ""), drop_env=("MALLOC_",))
     assert grew >= 1 << 20 if import_ui else grew == 0
 
 
@@ -241,11 +233,7 @@ print(json.dumps({"allocated": allocated, "freed": freed, "trimmed": rss_mb(),
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator; this project's server is Linux")
 def test_the_server_gives_free_heap_memory_back_to_the_system():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-    run = subprocess.run(
-        [sys.executable, "-c", TRIM_PROBE], capture_output=True, text=True, check=True, cwd=REPO_ROOT, env=env
-    )
-    mb = json.loads(run.stdout)
+    mb = fresh_python_json(TRIM_PROBE, drop_env=("MALLOC_",))
     assert mb["freed"] > mb["allocated"] - 5  # freeing alone kept the memory: the situation being fixed
     assert mb["trimmed"] < mb["freed"] - 25
     assert "catlr-malloc-trim" in mb["threads"]
