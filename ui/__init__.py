@@ -33,22 +33,27 @@ TRIM_EVERY_SECONDS = 10.0
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
 
 
+def _libc_function(name: str):
+    """The C library's function ``name``, or None where there is none (not glibc)."""
+    try:
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+_MALLOPT, _MALLOC_TRIM = _libc_function("mallopt"), _libc_function("malloc_trim")
+
+
 def _fix_mmap_threshold(nbytes: int = MMAP_THRESHOLD) -> bool:
     """Fix glibc's mmap threshold at ``nbytes`` (no dynamic raising); False where there is no mallopt."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, nbytes))
+    return _MALLOPT is not None and bool(_MALLOPT(_M_MMAP_THRESHOLD, nbytes))
 
 
 def release_free_memory() -> bool:
     """Return glibc's free heap pages to the system (``malloc_trim(0)``); False where there is none."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    if _MALLOC_TRIM is None:
         return False
-    trim(0)
+    _MALLOC_TRIM(0)
     return True
 
 
