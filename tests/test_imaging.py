@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import EpsImagePlugin, Image, ImageFile, UnidentifiedImageError
 
-from catlr import imaging, limits
+from catlr import imaging, limits, photo_errors, photo_format
 from catlr.errors import CatlrInputError
 from catlr.imaging import Photo, load_photo, open_photo, to_model_input
 
@@ -89,7 +89,7 @@ def test_allow_list_alone_rejects_other_formats(key, monkeypatch):
         raise AssertionError("Ghostscript was started")
 
     monkeypatch.setattr(EpsImagePlugin, "Ghostscript", ghostscript)
-    monkeypatch.setattr(imaging, "_sniff", lambda data, name: None)
+    monkeypatch.setattr(photo_format, "sniff", lambda data, name: None)
     with pytest.raises(CatlrInputError, match=r"not a supported image \(JPEG, PNG, WebP, GIF, BMP or TIFF\)"):
         open_photo(data, name="a.jpg")
 
@@ -517,6 +517,11 @@ def test_supported_extensions_map_to_supported_formats():
     assert set(imaging._OPENERS) <= set(imaging.SUPPORTED_FORMATS)
     with pytest.raises(UnidentifiedImageError):  # the allow-list really excludes other plugins
         Image.open(io.BytesIO(pf.hostile_photo("I21-tga")), formats=list(imaging._OPENERS))
+
+
+def test_the_formats_named_in_messages_are_the_formats_opened():
+    named = photo_errors.SUPPORTED_FORMATS_TEXT.upper().replace(" OR ", ", ").split(", ")
+    assert named == list(imaging._OPENERS)
 
 
 def test_pillow_global_state_is_left_alone():
