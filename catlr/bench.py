@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from catlr.config import TrainConfig
-from catlr.data import find_data_dir
+from catlr.data_files import find_data_dir
 from catlr.engine import prepare, sweep, train
 from catlr.errors import CatlrInputError
 from catlr.model import predict

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from catlr import limits
-from catlr.data import DATA_FILES, KNOWN_SHA256, default_cache_dir
+from catlr.data_files import DATA_FILES, KNOWN_SHA256, default_cache_dir
 from catlr.errors import CatlrInputError
 
 # URL templates; {file} is the file name. Each pins a commit, so the bytes cannot change.
@@ -55,7 +55,7 @@ def download_dataset(
     progress: Progress | None = None,
     timeout: float = 30,
 ) -> Path:
-    """Download both dataset files into ``dest_dir`` (default: :func:`catlr.data.default_cache_dir`).
+    """Download both dataset files into ``dest_dir`` (default: :func:`catlr.data_files.default_cache_dir`).
 
     Args:
         dest_dir: folder to fill; created if missing.

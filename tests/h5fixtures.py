@@ -26,7 +26,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from catlr.data import TEST_FILE, TRAIN_FILE
+from catlr.data_files import TEST_FILE, TRAIN_FILE
 
 CLASSES = (b"non-cat", b"cat")
 Writer = Callable[[h5py.File, str], object]

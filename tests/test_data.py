@@ -1,11 +1,9 @@
-"""catlr.data: the real files, flatten, the data-dir lookup, and every row of bad-inputs.md section B."""
+"""catlr.data: the real files, flatten, and every row of bad-inputs.md section B through both loaders."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +13,9 @@ import numpy as np
 import pytest
 from h5fixtures import H5_CASES, case_files, h5_bytes, write_dataset_files
 
-from catlr import data, limits, sandbox
-from catlr.data import TEST_FILE, TRAIN_FILE, Dataset, find_data_dir, flatten, load_dataset, load_dataset_from_bytes
+from catlr import data, h5_reader, limits, sandbox
+from catlr.data import Dataset, flatten, load_dataset, load_dataset_from_bytes
+from catlr.data_files import TEST_FILE, TRAIN_FILE
 from catlr.errors import CatlrInputError
 
 # ---------------------------------------------------------------------------------------------
@@ -26,11 +25,6 @@ from catlr.errors import CatlrInputError
 @pytest.fixture(scope="module")
 def real(real_data_dir: Path) -> Dataset:
     return load_dataset(real_data_dir)
-
-
-def test_known_checksums_match_the_real_files(real_data_dir: Path) -> None:
-    for name in (TRAIN_FILE, TEST_FILE):
-        assert hashlib.sha256((real_data_dir / name).read_bytes()).hexdigest() == data.KNOWN_SHA256[name]
 
 
 def test_real_files_shapes_classes_and_balance(real: Dataset) -> None:
@@ -105,63 +99,7 @@ def test_flatten_tiny_by_hand() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Where the data is
-
-
-@pytest.fixture
-def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """Four candidate folders, none holding data yet; cwd, env and the cache pointed at them."""
-    paths = {name: tmp_path / name for name in ("arg", "env", "cwd", "xdg")}
-    for p in paths.values():
-        p.mkdir()
-    monkeypatch.chdir(paths["cwd"])
-    monkeypatch.setenv("CATLR_DATA_DIR", str(paths["env"]))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(paths["xdg"]))
-    return paths
-
-
-def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert data.default_cache_dir() == tmp_path / "catlr"
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    assert data.default_cache_dir() == Path.home() / ".cache" / "catlr"
-
-
-def test_lookup_order(places: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    folders = {
-        "arg": places["arg"],
-        "env": places["env"],
-        "cwd": places["cwd"] / "data",
-        "xdg": places["xdg"] / "catlr",
-    }
-    for folder in folders.values():
-        write_dataset_files(folder)
-    assert find_data_dir(places["arg"]) == folders["arg"].resolve()
-    assert find_data_dir() == folders["env"].resolve()
-    (folders["env"] / TEST_FILE).unlink()  # a folder with one file is passed over
-    assert find_data_dir() == folders["cwd"].resolve()
-    monkeypatch.delenv("CATLR_DATA_DIR")
-    assert find_data_dir() == folders["cwd"].resolve()
-    shutil.rmtree(folders["cwd"])
-    assert find_data_dir() == folders["xdg"].resolve()
-    assert load_dataset().source == str(folders["xdg"].resolve())
-
-
-def test_lookup_failure_lists_places_and_ways(places: dict[str, Path]) -> None:
-    with pytest.raises(CatlrInputError) as caught:
-        find_data_dir()
-    message = str(caught.value)
-    for folder in (places["env"], places["cwd"] / "data", places["xdg"] / "catlr"):
-        assert str(folder) in message
-    for way in ("python -m catlr download", "CATLR_DATA_DIR", "--data-dir"):
-        assert way in message
-
-
-def test_explicit_folder_must_hold_the_files(places: dict[str, Path]) -> None:
-    write_dataset_files(places["cwd"] / "data")
-    (places["arg"] / TRAIN_FILE).write_bytes(b"x")
-    with pytest.raises(CatlrInputError, match=f"does not hold {TEST_FILE}.*--data-dir"):
-        find_data_dir(places["arg"])
+# Small generated files
 
 
 def test_oversized_file_in_folder_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,10 +107,6 @@ def test_oversized_file_in_folder_is_refused_before_reading(tmp_path: Path, monk
     monkeypatch.setattr(limits, "MAX_H5_BYTES", 100)
     with pytest.raises(CatlrInputError, match="larger than"):
         load_dataset(tmp_path)
-
-
-# ---------------------------------------------------------------------------------------------
-# Small generated files
 
 
 def test_fixture_files_load_through_the_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -329,14 +263,14 @@ def test_passwd_never_reaches_the_user(tmp_path: Path) -> None:
             loader()
         assert passwd.decode() not in str(caught.value)
     with pytest.raises(CatlrInputError, match="external storage"):
-        data.read_split(train, "train", "in-process")  # refused before reading, in this process too
+        h5_reader.read_split(train, "train", "in-process")  # refused before reading, in this process too
 
 
 def test_self_referencing_virtual_dataset_is_refused_in_process() -> None:
     """H09: the checks come before any read, so even in-process the segfaulting file is only refused."""
     train, _ = H5_CASES["H09"].build(Path("."))
     with pytest.raises(CatlrInputError, match="virtual dataset"):
-        data.read_split(train, "train", "in-process")
+        h5_reader.read_split(train, "train", "in-process")
 
 
 @pytest.mark.parametrize(

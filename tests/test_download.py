@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from catlr import download
-from catlr.data import DATA_FILES, KNOWN_SHA256, TEST_FILE, TRAIN_FILE, load_dataset
+from catlr.data import load_dataset
+from catlr.data_files import DATA_FILES, KNOWN_SHA256, TEST_FILE, TRAIN_FILE
 from catlr.download import download_cli, download_dataset
 from catlr.errors import CatlrInputError
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from h5fixtures import H5_CASES, h5_bytes, large_file, make_split
 
-from catlr import data, limits
+from catlr import data, h5_reader, limits
 from catlr.errors import CatlrInputError
 from catlr.sandbox import Job, run_sandboxed
 
@@ -84,7 +84,7 @@ def test_input_errors_come_back_word_for_word() -> None:
     """The child runs the same reader: its message for H19 is the in-process one."""
     train, _ = H5_CASES["H19"].build(Path("."))
     with pytest.raises(CatlrInputError) as in_process:
-        data.read_split(train, "train", "labels.h5")
+        h5_reader.read_split(train, "train", "labels.h5")
     with pytest.raises(CatlrInputError) as in_child:
         run_sandboxed(data.SANDBOX_READER, [_job(train, "labels.h5", split="train")])
     assert str(in_child.value) == str(in_process.value)
