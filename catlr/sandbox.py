@@ -4,12 +4,13 @@ A hostile HDF5 file can crash the reader (a self-referencing virtual dataset seg
 hang it or exhaust memory. Under ``streamlit run`` every user shares one process, so such a file
 is read in a separate process, never in the caller's.
 
-How: on first use the caller starts one helper, ``python -m catlr.sandbox --zygote``
-(fork+exec, safe from a threaded server), with a minimal environment (no secrets of the caller),
-``HDF5_PLUGIN_PRELOAD="::"`` (no filter plugin is ever loaded) and ``HDF5_PLUGIN_PATH`` set to an
-empty folder. The helper imports NumPy and h5py once, then forks a fresh single-use child for
-every request (it has no threads, so forking it is safe), which saves ~0.2 s of imports per file.
-Each child:
+The sandbox is a generic runner: the caller hands it the function to run (``"module:function"``)
+and the files, and it knows nothing of what the function reads. On first use it starts one helper,
+:mod:`catlr.sandbox_zygote` (fork+exec, safe from a threaded server), with a minimal environment
+(no secrets of the caller), ``HDF5_PLUGIN_PRELOAD="::"`` (no filter plugin is ever loaded) and
+``HDF5_PLUGIN_PATH`` set to an empty folder. The helper imports each target's module once, then forks
+a fresh single-use child for every request, which saves the imports of NumPy, h5py and the reader on
+every file. Each child:
 
 - works in its own temporary folder: bytes in (``in0.h5``, ...), plain NumPy arrays out
   (``out.npz``, read here with ``allow_pickle=False`` and checked again by the caller);
@@ -24,11 +25,9 @@ wrong, and carries on; if the helper itself dies, the next request starts a new 
 from __future__ import annotations
 
 import atexit
-import importlib
 import json
 import os
 import queue
-import select
 import shutil
 import signal
 import subprocess
@@ -44,11 +43,11 @@ import numpy as np
 
 from catlr import limits
 from catlr.errors import CatlrInputError
+from catlr.sandbox_zygote import EXIT_INPUT_ERROR, EXIT_MEMORY, MAX_MESSAGE_CHARS
 
-_EXIT_INPUT_ERROR = 3
-_EXIT_MEMORY = 4
 _HELPER_GONE = "helper-gone"
-_MAX_MESSAGE_CHARS = 2000
+# Started with -c, not -m: under -m the package's own imports would load the module a second time.
+_HELPER_COMMAND = "import sys; from catlr.sandbox_zygote import main; sys.exit(main())"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _ENV_KEPT = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONHOME", "VIRTUAL_ENV")
 
@@ -126,13 +125,13 @@ def _collect(
 ) -> list[dict[str, np.ndarray]]:
     """Turn the child's exit status and files into results or one clear error."""
     unsafe = f"{_culprit(work, jobs)} could not be read safely"
-    if code == _EXIT_INPUT_ERROR:
+    if code == EXIT_INPUT_ERROR:
         try:
-            message = (work / "error.txt").read_text(encoding="utf-8", errors="replace")[:_MAX_MESSAGE_CHARS]
+            message = (work / "error.txt").read_text(encoding="utf-8", errors="replace")[:MAX_MESSAGE_CHARS]
         except OSError:
             message = f"{unsafe}: the reader rejected it without saying why"
         raise CatlrInputError(message)
-    if code == _EXIT_MEMORY:
+    if code == EXIT_MEMORY:
         raise CatlrInputError(f"{unsafe}: the reader needed more than {memory_bytes / 2**20:,.0f} MB of memory")
     if code == -signal.SIGXCPU:
         raise CatlrInputError(f"{unsafe}: the reader used more than {cpu_seconds} s of CPU time")
@@ -160,13 +159,13 @@ def _collect(
 
 
 class _Helper:
-    """The running ``--zygote`` process; requests and replies are JSON lines, matched by id."""
+    """The running helper (:mod:`catlr.sandbox_zygote`); requests and replies are JSON lines, matched by id."""
 
     def __init__(self) -> None:
         self.owner = os.getpid()  # a forked copy of the caller must start its own helper
         self._plugins = tempfile.mkdtemp(prefix="catlr-no-plugins-")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "catlr.sandbox", "--zygote"],
+            [sys.executable, "-c", _HELPER_COMMAND],
             cwd=self._plugins,
             env=_child_env(Path(self._plugins)),
             stdin=subprocess.PIPE,
@@ -268,117 +267,3 @@ def _child_env(plugin_dir: Path) -> dict[str, str]:
         MKL_NUM_THREADS="1",
     )
     return env
-
-
-# ---------------------------------------------------------------------------------------------
-# The helper (a single-threaded loop) and its children
-
-
-def _zygote_main() -> int:
-    """Fork one child per request line; reply with each child's exit status; stop at end of input."""
-    import h5py  # noqa: F401  (loaded once, here, with the plugin-free environment)
-
-    import catlr.data  # noqa: F401  (the usual target)
-
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    children: dict[int, int] = {}  # pid -> request id
-    pending = b""
-    while True:
-        try:
-            ready, _, _ = select.select([0, wake_r], [], [])
-        except InterruptedError:
-            continue
-        if wake_r in ready:
-            os.read(wake_r, 4096)
-        if 0 in ready:
-            chunk = os.read(0, 65536)
-            if not chunk:
-                break
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                _handle(json.loads(line), children)
-        _reap(children)
-    for pid in children:
-        os.kill(pid, signal.SIGKILL)
-    return 0
-
-
-def _handle(request: dict, children: dict[int, int]) -> None:
-    if "kill" in request:
-        for pid, request_id in children.items():
-            if request_id == request["kill"]:
-                os.kill(pid, signal.SIGKILL)  # not reaped yet, so the pid is still this child's
-        return
-    pid = os.fork()
-    if pid == 0:
-        _forked_child(request)
-    children[pid] = request["id"]
-
-
-def _reap(children: dict[int, int]) -> None:
-    while children:
-        pid, status = os.waitpid(-1, os.WNOHANG)
-        if pid == 0:
-            return
-        request_id = children.pop(pid, None)
-        if request_id is not None:
-            reply = json.dumps({"id": request_id, "status": os.waitstatus_to_exitcode(status)})
-            os.write(1, reply.encode() + b"\n")
-
-
-def _forked_child(request: dict) -> None:
-    code = 1
-    try:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):  # the helper's pipes are not the child's to write to
-            os.dup2(null, fd)
-        os.chdir(request["dir"])
-        code = _child_main(request["argv"])
-    finally:
-        os._exit(code)
-
-
-def _limit_resources(memory_bytes: int, cpu_seconds: int, output_bytes: int) -> None:
-    import resource
-
-    try:  # Linux: the interpreter's current address space; the allowance is on top of it
-        with open("/proc/self/statm") as statm:
-            baseline = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        baseline = 0
-    resource.setrlimit(resource.RLIMIT_AS, (baseline + memory_bytes, baseline + memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _child_main(argv: list[str]) -> int:
-    """In the child's folder: import the target, limit resources, read each ``in{i}.h5``."""
-    target, memory_bytes, cpu_seconds, output_bytes = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
-    module_name, _, function_name = target.partition(":")
-    function = getattr(importlib.import_module(module_name), function_name)  # imports before the limits
-    jobs = json.loads(Path("jobs.json").read_text())
-    _limit_resources(memory_bytes, cpu_seconds, output_bytes)
-    arrays: dict[str, np.ndarray] = {}
-    try:
-        for i, job in enumerate(jobs):
-            Path("current").write_text(str(i))
-            for key, value in function(Path(f"in{i}.h5"), job["label"], **job["kwargs"]).items():
-                arrays[f"{i}_{key}"] = np.asarray(value)
-        np.savez(Path("out.npz"), **arrays)
-    except CatlrInputError as error:
-        Path("error.txt").write_text(str(error)[:_MAX_MESSAGE_CHARS], encoding="utf-8")
-        return _EXIT_INPUT_ERROR
-    except MemoryError:
-        return _EXIT_MEMORY
-    return 0
-
-
-if __name__ == "__main__" and sys.argv[1:] == ["--zygote"]:
-    sys.exit(_zygote_main())
