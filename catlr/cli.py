@@ -2,7 +2,8 @@
 
 Bad input of any kind (a setting, a photo, a dataset or model file, a path) ends in one line
 ``error: …`` on stderr and exit code 2, never a traceback; Ctrl-C exits with 130. ``predict`` keeps
-going past a bad photo (one ``error:`` line for it) and exits 1 if any photo failed.
+going past a bad photo (one ``error:`` line for it) and exits 1 if any photo failed; ``download`` exits 1
+when every mirror failed. This is the only module of catlr that prints (with the benchmark, a CLI too).
 Set ``CATLR_DEBUG=1`` to see the traceback of an unexpected error.
 """
 
@@ -12,13 +13,14 @@ import argparse
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from catlr import limits
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 
 EXIT_OK, EXIT_PHOTO_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_DOWNLOAD_FAILED = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -149,10 +151,35 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     return EXIT_PHOTO_FAILED if failed else EXIT_OK
 
 
-def _cmd_download(args: argparse.Namespace) -> int:
-    from catlr.download import download_cli
+def _progress_printer() -> Callable[[str, int, int | None], None]:
+    """A download progress callback printing a line per file at every 10 % (every MB if the size is unknown)."""
+    shown: dict[str, int] = {}
 
-    return download_cli(args.dest)
+    def report(name: str, done: int, total: int | None) -> None:
+        if total:
+            step = 100 * done // total // 10 * 10
+            if shown.get(name) != step:
+                shown[name] = step
+                print(f"{name}: {step:3d}% ({done / 1e6:.1f} of {total / 1e6:.1f} MB)", flush=True)
+        elif done // 10**6 != shown.get(name):
+            shown[name] = done // 10**6
+            print(f"{name}: {done / 1e6:.1f} MB", flush=True)
+
+    return report
+
+
+def _cmd_download(args: argparse.Namespace) -> int:
+    from catlr import download
+
+    try:
+        folder = download.download_dataset(args.dest, mirrors=download.MIRRORS, progress=_progress_printer())
+    except CatlrInputError as error:
+        # Not bad input: every mirror failed. The message lists each mirror on its own line, so it is
+        # printed whole rather than joined into one line by main().
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_DOWNLOAD_FAILED
+    print(f"The dataset is ready in {folder}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 a photo failed, 2 bad input, 130 Ctrl-C)."""
+    """Run the command line; returns the exit code (0 ok, 1 a photo or the download failed, 2 bad input, 130 Ctrl-C)."""
     try:
         args = build_parser().parse_args(argv)
         return args.run(args)

@@ -3,6 +3,7 @@
 Each file is streamed into a temporary file in the destination folder, hashed on the way, and
 moved into place with ``os.replace`` only when its sha256 is the known one; on any failure (HTTP
 error, dropped connection, wrong checksum) the next mirror is tried and no partial file is left.
+Progress goes to a callback, never to the terminal: :mod:`catlr.cli` prints it, the app draws a bar.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
-import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -151,26 +151,3 @@ def _stream(
         reason = getattr(error, "reason", None) or error
         raise _MirrorFailed(f"network error: {reason}") from None
     return digest.hexdigest(), done, total
-
-
-def download_cli(dest: str | None = None) -> int:
-    """``python -m catlr download [--dest DIR]``: download with progress lines; returns the exit code."""
-    shown: dict[str, int] = {}
-
-    def report(name: str, done: int, total: int | None) -> None:
-        if total:
-            step = 100 * done // total // 10 * 10  # a line at every 10 %
-            if shown.get(name) != step:
-                shown[name] = step
-                print(f"{name}: {step:3d}% ({done / 1e6:.1f} of {total / 1e6:.1f} MB)", flush=True)
-        elif done // 10**6 != shown.get(name):
-            shown[name] = done // 10**6
-            print(f"{name}: {done / 1e6:.1f} MB", flush=True)
-
-    try:
-        folder = download_dataset(dest, mirrors=MIRRORS, progress=report)
-    except CatlrInputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"The dataset is ready in {folder}")
-    return 0

@@ -280,18 +280,47 @@ def test_help_exits_zero(capsys):
         pytest.param(["download", "--data-dir", "elsewhere"], "elsewhere", id="data-dir"),
     ],
 )
-def test_download_passes_the_folder_on(monkeypatch, argv, expected):
-    import catlr.download
+def test_download_passes_the_folder_on(monkeypatch, capsys, argv, expected):
+    from catlr import download
 
     seen = []
-    monkeypatch.setattr(catlr.download, "download_cli", lambda dest: seen.append(dest) or 7)
-    assert cli.main(argv) == 7 and seen == [expected]
+
+    def fake_download(dest, mirrors, progress):
+        seen.append((dest, mirrors))
+        progress("f.h5", 5 * 10**6, 10 * 10**6)
+        return Path("/the/folder")
+
+    monkeypatch.setattr(download, "download_dataset", fake_download)
+    code, out, err = _run(argv, capsys)
+    assert code == 0 and seen == [(expected, download.MIRRORS)]
+    assert out == ["f.h5:  50% (5.0 of 10.0 MB)", "The dataset is ready in /the/folder"] and err == []
+
+
+def test_download_progress_lines():
+    """A line per file at every 10 %; without a size, a line per MB."""
+    lines = []
+    report = cli._progress_printer()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("builtins.print", lambda text, **kwargs: lines.append(text))
+        for done in (0, 10**6, 2 * 10**6, 2 * 10**6 + 1, 10**7):
+            report("a.h5", done, 10**7)
+        for done in (10, 10**6 - 1, 10**6, 25 * 10**5):
+            report("b.h5", done, None)
+    assert lines == [
+        "a.h5:   0% (0.0 of 10.0 MB)",
+        "a.h5:  10% (1.0 of 10.0 MB)",
+        "a.h5:  20% (2.0 of 10.0 MB)",
+        "a.h5: 100% (10.0 of 10.0 MB)",
+        "b.h5: 0.0 MB",
+        "b.h5: 1.0 MB",
+        "b.h5: 2.5 MB",
+    ]
 
 
 def test_download_with_every_mirror_down_fails_cleanly(monkeypatch, tmp_path, capsys):
-    import catlr.download
+    from catlr import download
 
-    monkeypatch.setattr(catlr.download, "MIRRORS", ("http://127.0.0.1:9/{file}",))  # port 9: refused
+    monkeypatch.setattr(download, "MIRRORS", ("http://127.0.0.1:9/{file}",))  # port 9: refused
     code, out, err = _run(["download", "--dest", str(tmp_path / "d")], capsys)
     assert code == 1
     assert err[0].startswith("error: could not download") and not any("Traceback" in line for line in err)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from catlr import download
+from catlr import cli, download
 from catlr.data import load_dataset
 from catlr.data_files import DATA_FILES, KNOWN_SHA256, TEST_FILE, TRAIN_FILE
-from catlr.download import download_cli, download_dataset
+from catlr.download import download_dataset
 from catlr.errors import CatlrInputError
 
 
@@ -125,7 +125,7 @@ def test_default_destination_is_the_cache(url, tmp_path: Path, monkeypatch: pyte
 
 def test_cli_prints_progress_and_returns_0(url, tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(download, "MIRRORS", (url("good"),))
-    assert download_cli(str(tmp_path)) == 0
+    assert cli.main(["download", "--dest", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert f"{TRAIN_FILE}: 100% (2.6 of 2.6 MB)" in out and f"{TEST_FILE}: 100% (0.6 of 0.6 MB)" in out
     for name in DATA_FILES:
@@ -136,5 +136,14 @@ def test_cli_prints_progress_and_returns_0(url, tmp_path: Path, monkeypatch, cap
 
 def test_cli_failure_returns_1(url, tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(download, "MIRRORS", (url("missing"),))
-    assert download_cli(str(tmp_path)) == 1
-    assert "HTTP 404" in capsys.readouterr().err
+    assert cli.main(["download", "--dest", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"error: could not download {TRAIN_FILE}") and "HTTP 404" in err
+
+
+def test_the_library_never_prints(url, tmp_path: Path, capsys) -> None:
+    """Progress goes to the callback; only catlr.cli prints."""
+    download_dataset(tmp_path / "ok", mirrors=[url("good")])
+    with pytest.raises(CatlrInputError):
+        download_dataset(tmp_path / "failed", mirrors=[url("missing")])
+    assert capsys.readouterr() == ("", "")
