@@ -107,20 +107,8 @@ def _scalar(arrays: dict, key: str, kind: str, name: str):
     return a[()]
 
 
-def model_from_bytes(data: bytes, name: str = "model file") -> SavedModel:
-    """Parse and validate model-file bytes.
-
-    Args:
-        data: the file's bytes.
-        name: how to name the file in messages.
-
-    Returns:
-        The :class:`SavedModel`.
-
-    Raises:
-        CatlrInputError: the bytes are not a valid catlr model file (the message says why).
-    """
-    bad = f"{name} is not a valid catlr model file"
+def _read_arrays(data: bytes, name: str, bad: str) -> dict[str, np.ndarray]:
+    """The model's arrays, after checking the size and the zip directory (before anything is decompressed)."""
     if len(data) == 0:
         raise CatlrInputError(f"{name} is empty")
     if len(data) > limits.MAX_MODEL_BYTES:
@@ -138,16 +126,13 @@ def model_from_bytes(data: bytes, name: str = "model file") -> SavedModel:
         raise CatlrInputError(f"{bad}: it lacks {', '.join(missing)}")
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in _KEYS}
+            return {k: npz[k] for k in _KEYS}
     except Exception as error:  # damaged members fail in many ways (zlib, format, pickle refused, …)
         raise CatlrInputError(f"{bad}: its contents could not be read ({type(error).__name__})") from error
 
-    version = _scalar(arrays, "format_version", "iu", name)
-    if version != FORMAT_VERSION:
-        raise CatlrInputError(f"{name} has model format version {version}; this catlr reads version {FORMAT_VERSION}")
-    num_px = int(_scalar(arrays, "num_px", "iu", name))
-    if not 1 <= num_px <= limits.MAX_NUM_PX:
-        raise CatlrInputError(f"{bad}: num_px must be between 1 and {limits.MAX_NUM_PX}; got {num_px}")
+
+def _weights(arrays: dict, num_px: int, name: str, bad: str) -> tuple[np.ndarray, float]:
+    """w (num_px·num_px·3, 1) float64, read-only, and b; both finite."""
     w = arrays["w"]
     if w.dtype.kind != "f" or w.shape != (num_px * num_px * 3, 1):
         raise CatlrInputError(
@@ -159,12 +144,16 @@ def model_from_bytes(data: bytes, name: str = "model file") -> SavedModel:
     if not (np.isfinite(w).all() and math.isfinite(b)):
         raise CatlrInputError(f"{bad}: its weights contain NaN or infinite values")
     w.setflags(write=False)
+    return w, b
 
+
+def _config(arrays: dict, name: str, bad: str) -> TrainConfig:
+    """The hyper-parameters that trained the model, validated as TrainConfig validates any."""
     engine = arrays["engine"]
     if engine.shape != () or engine.dtype.kind != "U":
         raise CatlrInputError(f"{bad}: 'engine' must be a string")
     try:
-        config = TrainConfig(
+        return TrainConfig(
             num_iterations=_scalar(arrays, "num_iterations", "iu", name).item(),
             learning_rate=_scalar(arrays, "learning_rate", "f", name).item(),
             l2=_scalar(arrays, "l2", "f", name).item(),
@@ -173,6 +162,9 @@ def model_from_bytes(data: bytes, name: str = "model file") -> SavedModel:
     except CatlrInputError as error:
         raise CatlrInputError(f"{bad}: its settings are out of range: {error}") from error
 
+
+def _metrics(arrays: dict, bad: str) -> dict[str, float]:
+    """Named figures: at most _MAX_METRICS short, distinct names, one float each."""
     names, values = arrays["metric_names"], arrays["metric_values"]
     if (
         names.ndim != 1
@@ -184,14 +176,33 @@ def model_from_bytes(data: bytes, name: str = "model file") -> SavedModel:
         or len(set(names.tolist())) != len(names)
     ):
         raise CatlrInputError(f"{bad}: its metrics are malformed")
-    return SavedModel(
-        w=w,
-        b=b,
-        num_px=num_px,
-        config=config,
-        metrics={str(k): float(v) for k, v in zip(names, values, strict=True)},
-        format_version=int(version),
-    )
+    return {str(k): float(v) for k, v in zip(names, values, strict=True)}
+
+
+def model_from_bytes(data: bytes, name: str = "model file") -> SavedModel:
+    """Parse and validate model-file bytes.
+
+    Args:
+        data: the file's bytes.
+        name: how to name the file in messages.
+
+    Returns:
+        The :class:`SavedModel`; its ``w`` is (num_px·num_px·3, 1) float64.
+
+    Raises:
+        CatlrInputError: the bytes are not a valid catlr model file (the message says why).
+    """
+    bad = f"{name} is not a valid catlr model file"
+    arrays = _read_arrays(data, name, bad)
+    version = _scalar(arrays, "format_version", "iu", name)
+    if version != FORMAT_VERSION:
+        raise CatlrInputError(f"{name} has model format version {version}; this catlr reads version {FORMAT_VERSION}")
+    num_px = int(_scalar(arrays, "num_px", "iu", name))
+    if not 1 <= num_px <= limits.MAX_NUM_PX:
+        raise CatlrInputError(f"{bad}: num_px must be between 1 and {limits.MAX_NUM_PX}; got {num_px}")
+    w, b = _weights(arrays, num_px, name, bad)
+    config, metrics = _config(arrays, name, bad), _metrics(arrays, bad)
+    return SavedModel(w=w, b=b, num_px=num_px, config=config, metrics=metrics, format_version=int(version))
 
 
 def save_model(path: str | os.PathLike, model: SavedModel) -> None:
