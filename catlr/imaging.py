@@ -5,15 +5,12 @@
 (num_px, num_px, 3) uint8 square the model was trained on; ``load_photo`` is both in one call.
 
 Defences (docs bad-inputs.md, section A), in order: a byte cap; our own magic-byte sniff for specific
-messages (SVG, HTML, HEIC, AVIF, PSD, EPS, ...); a bounded walk of JPEG segments, PNG chunks and TIFF
-pages (Pillow walks them in Python, so a flood of tiny ones would cost seconds); ``Image.open`` with an
-explicit ``formats=`` allow-list so no other plugin (Ghostscript for EPS, say) ever runs; the pixel and
-aspect-ratio caps from the header before any pixel is decoded, with Pillow's decompression-bomb warning
-made an error; every decoder failure mapped to "damaged or incomplete" or "could not be decoded".
-
-Where each defence lives: the sniff in :mod:`catlr.photo_format`, the structure walk in
-:mod:`catlr.photo_structure`, orientation and pixel modes in :mod:`catlr.photo_pixels`, the messages in
-:mod:`catlr.photo_errors`; this module runs them in order and owns the caps, the allow-list and resizing.
+messages (:mod:`catlr.photo_format`); a bounded walk of JPEG segments, PNG chunks and TIFF pages
+(:mod:`catlr.photo_structure`); ``Image.open`` with an explicit ``formats=`` allow-list so no other
+plugin (Ghostscript for EPS, say) ever runs; the pixel and aspect-ratio caps from the header before any
+pixel is decoded, with Pillow's decompression-bomb warning made an error; orientation and pixel modes
+(:mod:`catlr.photo_pixels`); every decoder failure mapped to "damaged or incomplete" or "could not be
+decoded" (:mod:`catlr.photo_errors`).
 
 Decisions: a photo longer than ``limits.MAX_ASPECT_RATIO``:1 is refused with a message (a 1 x 20000
 strip has no square worth classifying); AVIF and HEIC are refused with an "export as JPEG" message
