@@ -21,9 +21,11 @@ import numpy as np
 
 from catlr.config import TrainConfig
 from catlr.data_files import find_data_dir
-from catlr.engine import prepare, sweep, train
+from catlr.engine import sweep, train
 from catlr.errors import CatlrInputError
-from catlr.model import predict
+from catlr.exercise import cost_line, predict
+from catlr.problem import prepare
+from catlr.runtime import configure_process
 
 ITERATIONS = 2000
 LEARNING_RATE = 0.005
@@ -66,7 +68,7 @@ def ref_optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost
         if i % 100 == 0:
             costs.append(cost)
             if print_cost:
-                print(f"Cost after iteration {i}: {cost:f}")
+                print(cost_line(i, cost))
     params = {"w": w, "b": b}
     grads = {"dw": dw, "db": db}
     return params, grads, costs
@@ -140,14 +142,14 @@ def run(data_dir: Path, repeats: int) -> dict[str, float]:
     affects them all alike.
     """
     X, Y, Xt, Yt = load_real_data(data_dir)
-    config = TrainConfig(ITERATIONS, LEARNING_RATE, engine="gram")
-    problem = prepare(X, Y, Xt, Yt, engine="gram")
+    config = TrainConfig(ITERATIONS, LEARNING_RATE, solver="gram")
+    problem = prepare(X, Y, Xt, Yt, solver="gram")
     cases = {
         "primal": lambda: ref_model(X, Y, Xt, Yt, ITERATIONS, LEARNING_RATE),
-        "cold": lambda: train(prepare(X, Y, Xt, Yt, engine="gram"), config),
+        "cold": lambda: train(prepare(X, Y, Xt, Yt, solver="gram"), config),
         "warm": lambda: train(problem, config),
         "sweep_warm": lambda: sweep(problem, SWEEP_RATES, ITERATIONS),
-        "sweep_cold": lambda: sweep(prepare(X, Y, Xt, Yt, engine="gram"), SWEEP_RATES, ITERATIONS),
+        "sweep_cold": lambda: sweep(prepare(X, Y, Xt, Yt, solver="gram"), SWEEP_RATES, ITERATIONS),
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
     outputs = {}
@@ -202,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats per figure (default 3)")
     args = parser.parse_args(argv)
+    configure_process(server=False)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     try:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from catlr import limits
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
+from catlr.runtime import configure_process
 
 EXIT_OK, EXIT_PHOTO_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_DOWNLOAD_FAILED = 1
@@ -61,13 +62,11 @@ def _load_dataset(data_dir: str | None):
 
 def _fit(dataset, config: TrainConfig):
     """Train on the dataset's training split (test split as the test set); returns (TrainResult, X_tr, X_te)."""
-    from catlr import engine
-    from catlr.data import flatten
+    from catlr import engine, problem
 
     config.check_budget(dataset.train_set_x_orig.shape[0])
-    X_train, X_test = flatten(dataset.train_set_x_orig), flatten(dataset.test_set_x_orig)  # (d, m), (d, m_test)
-    problem = engine.prepare(X_train, dataset.train_set_y, X_test, dataset.test_set_y)
-    return engine.train(problem, config), X_train, X_test
+    prepared = problem.from_dataset(dataset)
+    return engine.train(prepared, config), prepared.X_train, prepared.X_test
 
 
 def _check_save_path(path: str) -> None:
@@ -81,7 +80,7 @@ def _check_save_path(path: str) -> None:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from catlr.model import accuracy, predict
+    from catlr.exercise import accuracy, accuracy_line, cost_line, predict
 
     config = TrainConfig(
         num_iterations=_number(args.iterations, "iterations"),
@@ -95,9 +94,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
     # The exercise's model(..., print_cost=True) output, line for line (model() has no L2 and returns
     # no TrainResult to save, so the same engine run is printed here the way model() prints it).
     for i, cost in zip(range(0, config.num_iterations, 100), result.exercise_costs(), strict=True):
-        print(f"Cost after iteration {i:d}: {cost:f}")  # the exercise's "%i: %f"
-    print(f"train accuracy: {accuracy(predict(result.w, result.b, X_train), dataset.train_set_y)} %")
-    print(f"test accuracy: {accuracy(predict(result.w, result.b, X_test), dataset.test_set_y)} %")
+        print(cost_line(i, cost))
+    print(accuracy_line("train", accuracy(predict(result.w, result.b, X_train), dataset.train_set_y)))
+    print(accuracy_line("test", accuracy(predict(result.w, result.b, X_test), dataset.test_set_y)))
     if args.save:
         from catlr.persistence import SavedModel, save_model
 
@@ -223,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 a photo or the download failed, 2 bad input, 130 Ctrl-C)."""
     try:
         args = build_parser().parse_args(argv)
+        configure_process(server=False)
         return args.run(args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from catlr import limits
 from catlr.errors import CatlrInputError
 
-ENGINES = ("auto", "gram", "primal")
+SOLVERS = ("auto", "gram", "primal")  # how the engine runs gradient descent (see catlr.problem)
 
 
 def _as_iterations(value: object) -> int:
@@ -41,6 +41,13 @@ def _as_rate(value: object, name: str, low: float, high: float) -> float:
     raise CatlrInputError(f"{name} must be {span}; got {x:g}")
 
 
+def check_solver(solver: object) -> str:
+    """``solver`` if it is one of :data:`SOLVERS`, else a :class:`~catlr.errors.CatlrInputError`."""
+    if solver not in SOLVERS:
+        raise CatlrInputError(f"solver must be one of {', '.join(SOLVERS)}; got {solver!r}")
+    return solver
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Settings of one training run; defaults are the exercise's dashboard defaults.
@@ -49,13 +56,13 @@ class TrainConfig:
         num_iterations: gradient-descent steps, 0 (untrained) to ``limits.MAX_ITERATIONS``.
         learning_rate: step size, in [``limits.MIN_LEARNING_RATE``, ``limits.MAX_LEARNING_RATE``].
         l2: L2 penalty λ; the cost gains λ/(2m)·‖w‖² (0 = the exercise).
-        engine: ``"auto"`` (Gram form when it fits, else primal), ``"gram"`` or ``"primal"``.
+        solver: ``"auto"`` (Gram form when it fits, else primal), ``"gram"`` or ``"primal"``.
     """
 
     num_iterations: int = 2000
     learning_rate: float = 0.005
     l2: float = 0.0
-    engine: str = "auto"
+    solver: str = "auto"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "num_iterations", _as_iterations(self.num_iterations))
@@ -65,8 +72,7 @@ class TrainConfig:
             _as_rate(self.learning_rate, "learning rate", limits.MIN_LEARNING_RATE, limits.MAX_LEARNING_RATE),
         )
         object.__setattr__(self, "l2", _as_rate(self.l2, "L2 penalty", 0.0, limits.MAX_L2))
-        if self.engine not in ENGINES:
-            raise CatlrInputError(f"engine must be one of {', '.join(ENGINES)}; got {self.engine!r}")
+        check_solver(self.solver)
 
     def check_budget(self, m_train: int) -> None:
         """Raise if ``num_iterations × m_train`` exceeds ``limits.MAX_ITERATION_EXAMPLES``."""

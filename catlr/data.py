@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from catlr import h5_reader, limits, sandbox
-
-# find_data_dir lives in data_files; catlr/__init__.py, ui/ and scripts/ still import it from here.
+from catlr.arrays import read_only
 from catlr.data_files import DATA_FILES, KNOWN_SHA256, TEST_FILE, TRAIN_FILE, find_data_dir
 from catlr.errors import CatlrInputError
 from catlr.h5_reader import Split
@@ -57,7 +56,7 @@ class Dataset:
 
     def __post_init__(self) -> None:
         for name in ("train_set_x_orig", "train_set_y", "test_set_x_orig", "test_set_y"):
-            object.__setattr__(self, name, _read_only(getattr(self, name)))
+            object.__setattr__(self, name, read_only(getattr(self, name)))
         object.__setattr__(self, "classes", tuple(self.classes))
         object.__setattr__(self, "warnings", tuple(self.warnings))
 
@@ -72,14 +71,8 @@ class Dataset:
         return int(self.test_set_x_orig.shape[0])
 
     def __iter__(self):
-        classes = _read_only(np.array([c.encode("utf-8") for c in self.classes]))
+        classes = read_only(np.array([c.encode("utf-8") for c in self.classes]))
         return iter((self.train_set_x_orig, self.train_set_y, self.test_set_x_orig, self.test_set_y, classes))
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    view = np.asarray(array).view()
-    view.setflags(write=False)
-    return view
 
 
 def flatten(images: np.ndarray) -> np.ndarray:

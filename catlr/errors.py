@@ -8,3 +8,7 @@ class CatlrInputError(ValueError):
     raises this type and no other for bad input, so callers (the CLI, the app) can show
     ``str(error)`` as it is and never a traceback.
     """
+
+
+class TrainingDiverged(CatlrInputError):
+    """The weights or the cost became non-finite during training: the learning rate is too high."""

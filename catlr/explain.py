@@ -1,4 +1,4 @@
-"""Exact explanations of a linear model's predictions, and honest yardsticks for its scores.
+"""Exact explanations of a linear model's predictions, its training curve and how unusual a photo is.
 
 The model is linear in the pixels, z = wᵀx + b, so every explanation here is exact, not an
 approximation: a prediction's logit is the bias plus one term per pixel channel, the weights are an
@@ -17,108 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from catlr.arrays import square_rgb
+from catlr.colours import weights_grid
 from catlr.errors import CatlrInputError
-from catlr.model import sigmoid
-
-# ColorBrewer RdBu, reversed (blue = negative, near-white = zero, red = positive): the 11 anchors
-# matplotlib's 'RdBu_r' interpolates between, so this matches it without importing matplotlib.
-_RDBU_R = (
-    np.array(
-        [
-            [0x05, 0x30, 0x61],
-            [0x21, 0x66, 0xAC],
-            [0x43, 0x93, 0xC3],
-            [0x92, 0xC5, 0xDE],
-            [0xD1, 0xE5, 0xF0],
-            [0xF7, 0xF7, 0xF7],
-            [0xFD, 0xDB, 0xC7],
-            [0xF4, 0xA5, 0x82],
-            [0xD6, 0x60, 0x4D],
-            [0xB2, 0x18, 0x2B],
-            [0x67, 0x00, 0x1F],
-        ],
-        dtype=np.float64,
-    )
-    / 255.0
-)  # (11, 3)
-
-
-def _check_image(image: np.ndarray, what: str = "image") -> np.ndarray:
-    image = np.asarray(image)
-    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3 or image.shape[0] != image.shape[1]:
-        raise CatlrInputError(f"{what} must be a square RGB uint8 array (n, n, 3); got {image.dtype} {image.shape}")
-    return image
-
-
-def _weights_for(w: np.ndarray, num_px: int) -> np.ndarray:
-    w = np.asarray(w, dtype=np.float64)
-    if w.size != num_px * num_px * 3:
-        side = math.isqrt(w.size // 3)
-        raise CatlrInputError(
-            f"the model expects {side}×{side} images ({w.size:,} weights) but got {num_px}×{num_px}; "
-            "use a model trained at this image size"
-        )
-    return w.reshape(num_px, num_px, 3)
-
-
-def diverging_rgb(values: np.ndarray, limit: float | None = None) -> np.ndarray:
-    """Colour values with a blue-white-red map centred on zero.
-
-    Args:
-        values: any shape (...), finite floats.
-        limit: the value drawn as full red (−limit full blue); default max|values|. 0 draws all white.
-
-    Returns:
-        (..., 3) uint8 RGB.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if limit is None:
-        limit = float(np.max(np.abs(values))) if values.size else 0.0
-    if not math.isfinite(limit) or limit < 0:
-        raise CatlrInputError(f"colour limit must be a finite number ≥ 0; got {limit!r}")
-    scaled = np.zeros_like(values) if limit == 0 else np.clip(values / limit, -1.0, 1.0)
-    # Position along the 11 anchors: −1 → 0, 0 → 5, +1 → 10.
-    pos = (scaled + 1.0) * 5.0
-    lo = np.minimum(np.floor(pos).astype(np.intp), 9)
-    frac = (pos - lo)[..., None]
-    rgb = _RDBU_R[lo] * (1.0 - frac) + _RDBU_R[lo + 1] * frac
-    return np.rint(rgb * 255.0).astype(np.uint8)
-
-
-def weights_image(w: np.ndarray, num_px: int) -> np.ndarray:
-    """The weights as the image they multiply.
-
-    Args:
-        w: (num_px·num_px·3, 1) weights in the seed's flatten order.
-        num_px: image side.
-
-    Returns:
-        (num_px, num_px, 3) float64; entry [i, j, c] is the weight on pixel (i, j), channel c.
-    """
-    return _weights_for(w, num_px).copy()
-
-
-def weights_to_rgb(w_img: np.ndarray, channel: int | None = None) -> np.ndarray:
-    """Render a weights image with a diverging map: red pushes towards "cat", blue away, white is 0.
-
-    Args:
-        w_img: (n, n, 3) weights, e.g. from :func:`weights_image`.
-        channel: 0, 1 or 2 to draw one colour channel's weights; None draws their sum per pixel
-            (the weight a grey pixel of that brightness would receive).
-
-    Returns:
-        (n, n, 3) uint8; the colour limit is symmetric, ±max|shown weights|.
-    """
-    w_img = np.asarray(w_img, dtype=np.float64)
-    if w_img.ndim != 3 or w_img.shape[2] != 3:
-        raise CatlrInputError(f"weights image must have shape (n, n, 3); got {w_img.shape}")
-    if channel is None:
-        shown = w_img.sum(axis=2)
-    elif channel in (0, 1, 2):
-        shown = w_img[:, :, channel]
-    else:
-        raise CatlrInputError(f"channel must be 0 (red), 1 (green), 2 (blue) or None; got {channel!r}")
-    return diverging_rgb(shown)
+from catlr.logistic import sigmoid
+from catlr.metrics import check_threshold
 
 
 @dataclass(frozen=True)
@@ -152,9 +55,9 @@ def contributions(w: np.ndarray, b: float, image: np.ndarray) -> Contribution:
     Returns:
         A :class:`Contribution`.
     """
-    image = _check_image(image)
+    image = square_rgb(image)
     n = image.shape[0]
-    terms = _weights_for(w, n) * (image / 255.0)  # (n, n, 3)
+    terms = weights_grid(w, n) * (image / 255.0)  # (n, n, 3)
     flat = terms.ravel()
     positive = math.fsum(flat[flat > 0])
     negative = math.fsum(flat[flat < 0])
@@ -169,246 +72,6 @@ def contributions(w: np.ndarray, b: float, image: np.ndarray) -> Contribution:
         probability=float(sigmoid(logit)),
     )
 
-
-def overlay(image: np.ndarray, pixel_map: np.ndarray, alpha: float = 0.6) -> np.ndarray:
-    """Draw a contribution map over a greyscale copy of the image.
-
-    Each pixel is blended towards its diverging colour in proportion to how strong it is, so neutral
-    pixels show the photo and the strongest ones are ``alpha`` colour.
-
-    Args:
-        image: (n, n, 3) uint8.
-        pixel_map: (n, n) signed values (e.g. ``Contribution.pixel_map``).
-        alpha: opacity of the strongest pixel, in [0, 1].
-
-    Returns:
-        (n, n, 3) uint8.
-    """
-    image = _check_image(image)
-    pixel_map = np.asarray(pixel_map, dtype=np.float64)
-    if pixel_map.shape != image.shape[:2]:
-        raise CatlrInputError(f"map shape {pixel_map.shape} does not match image shape {image.shape[:2]}")
-    if not (isinstance(alpha, int | float) and 0.0 <= alpha <= 1.0):
-        raise CatlrInputError(f"alpha must be a number in [0, 1]; got {alpha!r}")
-    grey = image.astype(np.float64) @ np.array([0.299, 0.587, 0.114])  # (n, n) luma
-    colour = diverging_rgb(pixel_map).astype(np.float64)
-    limit = float(np.max(np.abs(pixel_map))) if pixel_map.size else 0.0
-    strength = np.zeros_like(pixel_map) if limit == 0 else np.abs(pixel_map) / limit
-    a = (alpha * strength)[..., None]  # (n, n, 1)
-    out = (1.0 - a) * grey[..., None] + a * colour
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
-
-
-def _labels(y: np.ndarray, what: str) -> np.ndarray:
-    y = np.asarray(y).ravel()
-    if y.size == 0:
-        raise CatlrInputError(f"{what} are empty")
-    if not np.all((y == 0) | (y == 1)):
-        raise CatlrInputError(f"{what} must be 0 or 1")
-    return y.astype(np.int64)
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What guessing without looking at the image scores.
-
-    Attributes:
-        label, name: the class most common in the training labels (ties: label 0).
-        train_share: its share of the training labels.
-        test_accuracy: the test accuracy of always answering it, a fraction — the fair baseline.
-        best_label, best_name, best_test_accuracy: the constant answer that scores best on the test
-            set; picking it needs the test labels, so it is a ceiling for guessing, not a baseline.
-        sentence: explains ``test_accuracy``.
-        best_sentence: explains ``best_test_accuracy``.
-    """
-
-    label: int
-    name: str
-    train_share: float
-    test_accuracy: float
-    best_label: int
-    best_name: str
-    best_test_accuracy: float
-    sentence: str
-    best_sentence: str
-
-
-def majority_baseline(
-    y_train: np.ndarray, y_test: np.ndarray, classes: tuple[str, str] = ("non-cat", "cat")
-) -> Baseline:
-    """The majority-class baseline, and the best constant guess on the test set.
-
-    Args:
-        y_train: (1, m_train) or (m_train,) labels in {0, 1}.
-        y_test: (1, m_test) or (m_test,) labels in {0, 1}.
-        classes: names of label 0 and label 1.
-
-    Returns:
-        A :class:`Baseline`.
-    """
-    train = _labels(y_train, "training labels")
-    test = _labels(y_test, "test labels")
-    train_counts = np.bincount(train, minlength=2)
-    test_share_cat = float(test.mean())
-    label = int(np.argmax(train_counts))
-    acc = test_share_cat if label == 1 else 1.0 - test_share_cat
-    best = 1 if test_share_cat > 0.5 else 0
-    best_acc = max(test_share_cat, 1.0 - test_share_cat)
-    name, best_name = classes[label], classes[best]
-    sentence = (
-        f'Always answering "{name}", the most common class in the training set '
-        f"({train_counts[label]} of {train.size}), scores {acc:.0%} on the test set"
-        + (
-            ", worse than a coin flip, because the test set leans the other way."
-            if acc < 0.5
-            else "; a model must beat this to have learned anything from the pictures."
-        )
-    )
-    best_sentence = (
-        f'The best constant answer on the test set is "{best_name}" at {best_acc:.0%}: '
-        f"{int(np.sum(test == best))} of its {test.size} images are {best_name}. Choosing it needs the test "
-        "labels, so it is a ceiling for guessing, not a fair baseline."
-    )
-    return Baseline(
-        label=label,
-        name=name,
-        train_share=float(train_counts[label] / train.size),
-        test_accuracy=acc,
-        best_label=best,
-        best_name=best_name,
-        best_test_accuracy=best_acc,
-        sentence=sentence,
-        best_sentence=best_sentence,
-    )
-
-
-def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval for a proportion (95 % by default).
-
-    Args:
-        successes: correct answers, 0 ≤ successes ≤ n.
-        n: trials, > 0.
-        z: standard-normal quantile (1.96 for 95 %).
-
-    Returns:
-        (low, high) as fractions in [0, 1].
-    """
-    if n <= 0:
-        raise CatlrInputError(f"an interval needs at least one trial; got n = {n}")
-    if not 0 <= successes <= n:
-        raise CatlrInputError(f"successes must be between 0 and n = {n}; got {successes}")
-    if not (math.isfinite(z) and z > 0):
-        raise CatlrInputError(f"z must be a positive number; got {z!r}")
-    p = successes / n
-    z2n = z * z / n
-    centre = (p + z2n / 2.0) / (1.0 + z2n)
-    half = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
-    # At 0 or n successes the bound is exactly 0 or 1; rounding must not move it off p̂.
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return low, high
-
-
-@dataclass(frozen=True)
-class Confusion:
-    """Counts of a thresholded prediction; "positive" is label 1 (cat).
-
-    Rates with a zero denominator (e.g. precision when nothing is predicted "cat") are NaN.
-    """
-
-    tp: int
-    fp: int
-    tn: int
-    fn: int
-
-    @property
-    def n(self) -> int:
-        return self.tp + self.fp + self.tn + self.fn
-
-    @property
-    def accuracy(self) -> float:
-        return (self.tp + self.tn) / self.n if self.n else math.nan
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else math.nan
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else math.nan
-
-
-def _check_threshold(threshold: float) -> float:
-    if not (isinstance(threshold, int | float) and 0.0 < threshold < 1.0):
-        raise CatlrInputError(f"threshold must be a probability strictly between 0 and 1; got {threshold!r}")
-    return float(threshold)
-
-
-def confusion(y_true: np.ndarray, p: np.ndarray, threshold: float = 0.5) -> Confusion:
-    """Confusion counts when "cat" means p > threshold (the exercise's ``predict`` rule at 0.5).
-
-    Args:
-        y_true: (1, m) or (m,) labels in {0, 1}.
-        p: (1, m) or (m,) probabilities.
-        threshold: in (0, 1).
-    """
-    y = _labels(y_true, "labels")
-    p = np.asarray(p, dtype=np.float64).ravel()
-    if p.shape != y.shape:
-        raise CatlrInputError(f"{p.size} probabilities for {y.size} labels")
-    pred = p > _check_threshold(threshold)
-    pos = y == 1
-    return Confusion(
-        tp=int(np.sum(pred & pos)),
-        fp=int(np.sum(pred & ~pos)),
-        tn=int(np.sum(~pred & ~pos)),
-        fn=int(np.sum(~pred & pos)),
-    )
-
-
-def roc_curve(y_true: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ROC curve: one point per distinct score, tied scores moving together.
-
-    Point k says "cat when score ≥ thresholds[k]". The first point is (0, 0) at threshold +inf, the
-    last (1, 1) at the lowest score.
-
-    Args:
-        y_true: (m,) labels in {0, 1}, both present.
-        scores: (m,) finite scores (probabilities or logits: the curve is the same).
-
-    Returns:
-        (fpr, tpr, thresholds), each (k + 1,) for k distinct scores.
-    """
-    y = _labels(y_true, "labels")
-    s = np.asarray(scores, dtype=np.float64).ravel()
-    if s.shape != y.shape:
-        raise CatlrInputError(f"{s.size} scores for {y.size} labels")
-    if not np.all(np.isfinite(s)):
-        raise CatlrInputError("scores must be finite")
-    n_pos = int(y.sum())
-    n_neg = y.size - n_pos
-    if n_pos == 0 or n_neg == 0:
-        raise CatlrInputError("an ROC curve needs both classes among the labels")
-    order = np.argsort(-s, kind="stable")
-    s, y = s[order], y[order]
-    last_of_tie = np.r_[s[1:] != s[:-1], True]  # (m,) True at the last index of each run of equal scores
-    tp = np.cumsum(y)[last_of_tie]
-    fp = np.cumsum(1 - y)[last_of_tie]
-    fpr = np.r_[0.0, fp / n_neg]
-    tpr = np.r_[0.0, tp / n_pos]
-    thresholds = np.r_[np.inf, s[last_of_tie]]
-    return fpr, tpr, thresholds
-
-
-def auc(fpr: np.ndarray, tpr: np.ndarray) -> float:
-    """Area under a curve by the trapezoid rule (fpr non-decreasing), e.g. from :func:`roc_curve`."""
-    fpr = np.asarray(fpr, dtype=np.float64)
-    tpr = np.asarray(tpr, dtype=np.float64)
-    if fpr.shape != tpr.shape or fpr.ndim != 1 or fpr.size < 2:
-        raise CatlrInputError("fpr and tpr must be 1-D arrays of the same length ≥ 2")
-    if np.any(np.diff(fpr) < 0):
-        raise CatlrInputError("fpr must be non-decreasing")
-    return float(np.trapezoid(tpr, fpr))
 
 
 @dataclass(frozen=True)
@@ -458,6 +121,12 @@ def diagnose_curve(costs: np.ndarray, every: int = 1) -> Diagnosis:
         raise CatlrInputError("a cost curve needs at least two points to read; train for more iterations")
     if isinstance(every, bool) or not isinstance(every, int | np.integer) or every < 1:
         raise CatlrInputError(f"every must be a whole number ≥ 1; got {every!r}")
+    scale = max(abs(float(c[0])), 1e-12)
+    return _diverging(c, every, scale) or _oscillating(c, every, scale) or _settled(c, scale)
+
+
+def _diverging(c: np.ndarray, every: int, scale: float) -> Diagnosis | None:
+    """Rule 1 of :func:`diagnose_curve`."""
     bad = np.flatnonzero(~np.isfinite(c))
     if bad.size:
         return Diagnosis(
@@ -466,14 +135,18 @@ def diagnose_curve(costs: np.ndarray, every: int = 1) -> Diagnosis:
             "large. Lower the learning rate (try 10× smaller).",
         )
     first, last = float(c[0]), float(c[-1])
-    scale = max(abs(first), 1e-12)
     if last > first + 1e-9 * scale:
         return Diagnosis(
             "diverging",
             f"The cost ended higher than it started ({last:.4g} vs {first:.4g}): each step overshoots. "
             "Lower the learning rate.",
         )
-    mid = (c.size - 1) // 2
+    return None
+
+
+def _oscillating(c: np.ndarray, every: int, scale: float) -> Diagnosis | None:
+    """Rule 2 of :func:`diagnose_curve`."""
+    first, mid = float(c[0]), (c.size - 1) // 2
     d = np.diff(c)  # d[i] = c[i + 1] - c[i]
     moving = np.abs(d) > 1e-12 * scale  # ignore rounding noise on a plateau
     late = np.sign(d[mid:][moving[mid:]])
@@ -491,7 +164,13 @@ def diagnose_curve(costs: np.ndarray, every: int = 1) -> Diagnosis:
             f"The cost is still going up and down in the second half of training ({late_reversals} reversals): "
             "the steps overshoot the minimum. Lower the learning rate.",
         )
-    total_drop = (first - last) / scale
+    return None
+
+
+def _settled(c: np.ndarray, scale: float) -> Diagnosis:
+    """Rules 3 and 4 of :func:`diagnose_curve`."""
+    mid = (c.size - 1) // 2
+    total_drop = (float(c[0]) - float(c[-1])) / scale
     head, tail = c[0] - c[mid], c[mid] - c[-1]
     if total_drop < SLOW_TOTAL_DROP or tail >= SLOW_TAIL_RATIO * head:
         return Diagnosis(
@@ -525,7 +204,7 @@ def nearest_images(x: np.ndarray, images: np.ndarray, k: int = 5) -> tuple[np.nd
     Returns:
         (indices (k,), distances (k,)), nearest first; ties go to the lower index.
     """
-    x = _check_image(x, "photo")
+    x = square_rgb(x, "photo")
     pool = _pixels(images)
     if images.shape[1:] != x.shape:
         raise CatlrInputError(f"photo shape {x.shape} does not match image shape {images.shape[1:]}")
@@ -572,21 +251,18 @@ class Novelty:
     sentence: str
 
 
-def novelty(x: np.ndarray, images: np.ndarray, typical: float | None = None) -> Novelty:
+def novelty(nearest: float, typical: float) -> Novelty:
     """Is this photo unlike anything the model was trained on?
 
     Args:
-        x: (n, n, 3) uint8.
-        images: (m, n, n, 3) uint8 training images.
-        typical: a precomputed :func:`typical_distance` of ``images`` (it costs O(m²·d); cache it).
+        nearest: the photo's distance to its nearest training image (from :func:`nearest_images`).
+        typical: the :func:`typical_distance` of the training images (it costs O(m²·d): compute it once per
+            dataset).
 
     Returns:
         A :class:`Novelty`.
     """
-    _, dist = nearest_images(x, images, k=1)
-    if typical is None:
-        typical = typical_distance(images)
-    distance = float(dist[0])
+    distance = float(nearest)
     unusual = distance > typical
     if unusual:
         sentence = (
@@ -615,6 +291,6 @@ def flip_iteration(logits_over_iterations: np.ndarray, threshold: float = 0.5) -
     z = np.asarray(logits_over_iterations, dtype=np.float64).ravel()
     if np.any(np.isnan(z)):
         raise CatlrInputError("logits must not be NaN")
-    pred = sigmoid(z) > _check_threshold(threshold)  # (n_iter + 1,)
+    pred = sigmoid(z) > check_threshold(threshold)  # (n_iter + 1,)
     changes = np.flatnonzero(pred[1:] != pred[:-1])
     return int(changes[-1]) + 1 if changes.size else None

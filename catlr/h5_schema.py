@@ -13,6 +13,7 @@ import h5py
 import numpy as np
 
 from catlr import limits
+from catlr.arrays import zero_one
 from catlr.errors import CatlrInputError
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -149,12 +150,7 @@ def check_chunks(dsets: tuple[h5py.Dataset, ...], label: str, max_chunks: int) -
 
 def labels_from_array(raw: np.ndarray, label: str, name: str) -> np.ndarray:
     """(m,) int64 from labels of any numeric type, all exactly 0 or 1 (NaN and 0.5 are refused)."""
-    flat = np.asarray(raw).reshape(-1)
-    valid = (flat == 0) | (flat == 1)
-    if not valid.all():
-        bad = ", ".join(str(v) for v in np.unique(flat[~valid])[:3].tolist())
-        raise CatlrInputError(f"{label}: labels in '{name}' must be 0 or 1; found {bad}")
-    return flat.astype(np.int64)
+    return zero_one(raw, f"{label}: labels in '{name}'")
 
 
 def class_names(raw: np.ndarray) -> tuple[str, str]:

@@ -4,7 +4,7 @@
 :class:`~catlr.errors.CatlrInputError` naming the file and the problem; ``to_model_input`` makes the
 (num_px, num_px, 3) uint8 square the model was trained on; ``load_photo`` is both in one call.
 
-Defences (docs bad-inputs.md, section A), in order: a byte cap; our own magic-byte sniff for specific
+Defences (docs/bad-inputs.md, section A), in order: a byte cap; our own magic-byte sniff for specific
 messages (:mod:`catlr.photo_format`); a bounded walk of JPEG segments, PNG chunks and TIFF pages
 (:mod:`catlr.photo_structure`); ``Image.open`` with an explicit ``formats=`` allow-list so no other
 plugin (Ghostscript for EPS, say) ever runs; the pixel and aspect-ratio caps from the header before any
@@ -181,12 +181,15 @@ def open_photo(data: bytes, name: str = "photo", *, min_side: int = PREVIEW_MIN_
         return _decode(data, name, max(int(min_side), 1))
 
 
-def _check_num_px(num_px: object) -> int:
+def check_size(num_px: object, fit: object) -> tuple[int, str]:
+    """The one check of the model-input settings: ``num_px`` a whole number in 1..MAX_NUM_PX, ``fit`` in FITS."""
     if isinstance(num_px, bool) or not isinstance(num_px, (int, np.integer)):
         raise CatlrInputError(f"num_px must be a whole number; got {num_px!r}")
     if not 1 <= int(num_px) <= limits.MAX_NUM_PX:
         raise CatlrInputError(f"num_px must be between 1 and {limits.MAX_NUM_PX}; got {num_px}")
-    return int(num_px)
+    if fit not in FITS:
+        raise CatlrInputError(f"fit must be one of {', '.join(FITS)}; got {fit!r}")
+    return int(num_px), fit
 
 
 def to_model_input(rgb: np.ndarray, num_px: int = 64, fit: str = "crop") -> np.ndarray:
@@ -202,9 +205,7 @@ def to_model_input(rgb: np.ndarray, num_px: int = 64, fit: str = "crop") -> np.n
     Returns:
         (num_px, num_px, 3) uint8.
     """
-    num_px = _check_num_px(num_px)
-    if fit not in FITS:
-        raise CatlrInputError(f"fit must be one of {', '.join(FITS)}; got {fit!r}")
+    num_px, fit = check_size(num_px, fit)
     if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         got = f"{rgb.dtype} {rgb.shape}" if isinstance(rgb, np.ndarray) else type(rgb).__name__
         raise CatlrInputError(f"expected an (H, W, 3) uint8 image; got {got}")
@@ -225,8 +226,6 @@ def load_photo(data: bytes, num_px: int = 64, fit: str = "crop", name: str = "ph
     Raises:
         CatlrInputError: as :func:`open_photo`, or for a bad ``num_px`` / ``fit`` (checked first).
     """
-    num_px = _check_num_px(num_px)
-    if fit not in FITS:
-        raise CatlrInputError(f"fit must be one of {', '.join(FITS)}; got {fit!r}")
+    num_px, fit = check_size(num_px, fit)
     photo = open_photo(data, name, min_side=max(PREVIEW_MIN_SIDE, 4 * num_px))
     return to_model_input(photo.rgb, num_px=num_px, fit=fit)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from catlr import limits
+from catlr.arrays import read_only
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 
@@ -68,7 +69,7 @@ class SavedModel:
             metrics["test_accuracy"] = result.test_accuracy
         # A loaded model (engine.evaluate) ran no updates here; its config already says how it was trained.
         config = (
-            result.config if result.engine == "loaded" else replace(result.config, num_iterations=result.iterations_run)
+            result.config if result.loaded else replace(result.config, num_iterations=result.iterations_run)
         )
         w = np.array(result.w, dtype=np.float64).reshape(-1, 1)
         if w.shape[0] != num_px * num_px * 3:
@@ -76,8 +77,7 @@ class SavedModel:
                 f"a model of {w.shape[0]:,} weights does not fit {num_px}×{num_px} RGB images "
                 f"({num_px * num_px * 3:,} values)"
             )
-        w.setflags(write=False)
-        return cls(w=w, b=float(result.b), num_px=int(num_px), config=config, metrics=metrics)
+        return cls(w=read_only(w), b=float(result.b), num_px=int(num_px), config=config, metrics=metrics)
 
 
 def model_to_bytes(model: SavedModel) -> bytes:
@@ -93,7 +93,7 @@ def model_to_bytes(model: SavedModel) -> bytes:
         num_iterations=np.int64(model.config.num_iterations),
         learning_rate=np.float64(model.config.learning_rate),
         l2=np.float64(model.config.l2),
-        engine=np.str_(model.config.engine),
+        engine=np.str_(model.config.solver),  # the file format's name for the solver
         metric_names=np.array(names, dtype=str) if names else np.zeros(0, dtype="<U1"),
         metric_values=np.array([model.metrics[k] for k in names], dtype=np.float64),
     )
@@ -143,8 +143,7 @@ def _weights(arrays: dict, num_px: int, name: str, bad: str) -> tuple[np.ndarray
     b = float(_scalar(arrays, "b", "fiu", name))
     if not (np.isfinite(w).all() and math.isfinite(b)):
         raise CatlrInputError(f"{bad}: its weights contain NaN or infinite values")
-    w.setflags(write=False)
-    return w, b
+    return read_only(w), b
 
 
 def _config(arrays: dict, name: str, bad: str) -> TrainConfig:
@@ -157,7 +156,7 @@ def _config(arrays: dict, name: str, bad: str) -> TrainConfig:
             num_iterations=_scalar(arrays, "num_iterations", "iu", name).item(),
             learning_rate=_scalar(arrays, "learning_rate", "f", name).item(),
             l2=_scalar(arrays, "l2", "f", name).item(),
-            engine=str(engine[()]),
+            solver=str(engine[()]),
         )
     except CatlrInputError as error:
         raise CatlrInputError(f"{bad}: its settings are out of range: {error}") from error

@@ -17,7 +17,7 @@ from catlr.errors import CatlrInputError
 # The formats of catlr.imaging.SUPPORTED_FORMATS, as a person names them.
 SUPPORTED_FORMATS_TEXT = "JPEG, PNG, WebP, GIF, BMP or TIFF"
 
-# Everything Pillow has been seen to raise on hostile bytes (bad-inputs.md fact 3, plus fuzzing).
+# Everything Pillow has been seen to raise on hostile bytes (docs/bad-inputs.md, fact 3, plus fuzzing).
 DECODE_ERRORS = (
     OSError,
     SyntaxError,

@@ -25,7 +25,7 @@ _DAMAGED_EXIF = "The photo's EXIF data is damaged; its orientation was ignored."
 
 
 def upright(img: Image.Image) -> tuple[Image.Image, str | None]:
-    """Apply the EXIF orientation (bad-inputs I10); a damaged EXIF block is ignored (I11).
+    """Apply the EXIF orientation (docs/bad-inputs.md, I10); a damaged EXIF block is ignored (I11).
 
     Returns:
         (the upright image, a note for the UI or None).

@@ -3,13 +3,13 @@
 import numpy as np
 import streamlit as st
 
-from ui import data, state, widgets
+from ui import session_data, state, widgets
 
 PER_PAGE = 24
 COLUMNS = 8
 
 widgets.header("🖼️ Dataset", "Every image the model learns from and is tested on, with its label (y = 1 is a cat).")
-ds = data.require()
+ds = session_data.require()
 
 f1, f2, f3 = st.columns([2, 2, 3])
 split = (
@@ -41,7 +41,7 @@ for row in range(0, len(shown), COLUMNS):
     for col, i in zip(cols, shown[row : row + COLUMNS], strict=False):
         with col:
             st.image(widgets.upscale(images[i], 128), caption=f"#{i} · {ds.classes[labels[i]]}")
-            if st.button("View", key=f"dataset_view_{split}_{i}", width="stretch"):
+            if st.button("View", key=state.item_key(state.PAGE_DATASET, "view", split, i), width="stretch"):
                 state.put(state.DATASET_PICK, (split, int(i)))
 
 pick = state.get(state.DATASET_PICK)

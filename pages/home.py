@@ -5,7 +5,7 @@ import streamlit as st
 
 from catlr import download
 from catlr.errors import CatlrInputError
-from ui import data, scenes, widgets
+from ui import cache, scenes, session_data, state, widgets
 
 widgets.header(
     "🐱 catlr — see a classifier learn",
@@ -14,9 +14,9 @@ widgets.header(
 )
 
 
-ds = data.dataset()
+ds = session_data.dataset()
 if ds is None:
-    st.error(data.load_error() or "The dataset could not be loaded.", icon="🗂️")
+    st.error(session_data.load_error() or "The dataset could not be loaded.", icon="🗂️")
     st.subheader("Get the dataset")
     st.markdown(
         "catlr needs the exercise's two files, `train_catvnoncat.h5` and `test_catvnoncat.h5` (3 MB in all):\n"
@@ -24,16 +24,16 @@ if ds is None:
         "2. or point `CATLR_DATA_DIR` at a folder that holds them, then restart the app;\n"
         "3. or upload two files in the exercise's schema below."
     )
-    if st.button("Download the dataset", type="primary", key="home_download"):
+    if st.button("Download the dataset", type="primary", key=state.HOME_DOWNLOAD):
         bar = st.progress(0.0, text="Downloading…")
         try:
             download.download_dataset(progress=widgets.download_progress(bar))
         except CatlrInputError as exc:
             st.error(str(exc))
         else:
-            st.cache_resource.clear()
+            cache.clear()
             st.rerun()
-    data.own_dataset_panel()
+    session_data.own_dataset_panel()
     st.stop()
 
 c1, c2, c3 = st.columns(3)
@@ -53,7 +53,7 @@ balance = pd.DataFrame(
         ],
     }
 )
-origin = "Your own files" if data.is_own() else "The exercise's own files"
+origin = "Your own files" if session_data.is_own() else "The exercise's own files"
 left, right = st.columns([2, 3])
 with left:
     st.subheader("Class balance")
@@ -74,5 +74,5 @@ st.subheader("Scenes for a lecture")
 st.caption("Each link opens a page with its settings; the address bar then holds a link you can share.")
 scenes.links()
 
-with st.expander("Use your own dataset", expanded=data.is_own()):
-    data.own_dataset_panel()
+with st.expander("Use your own dataset", expanded=session_data.is_own()):
+    session_data.own_dataset_panel()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from catlr.model import sigmoid
-from ui import data, explain, model, state, widgets
+from catlr.logistic import sigmoid
+from ui import explain_views, session_data, session_model, state, widgets
 
 BIG_PX = 448  # the all-channels image
 SMALL_PX = 256  # each channel
@@ -12,8 +12,8 @@ widgets.header(
     "🔬 Inside the model",
     "The model's weights drawn as the image they multiply: what it looks for, and how it grew during training.",
 )
-ds = data.require()
-result = model.ensure()
+ds = session_data.require()
+result = session_model.ensure()
 history = result.history
 iterations = list(history.checkpoints)  # about 40 evenly spaced, 0 and the last included
 n_weights = ds.num_px * ds.num_px * 3
@@ -42,30 +42,30 @@ same_scale = s2.toggle(
     "Off: each iteration is scaled to its own largest weight, so early patterns show too.",
 )
 
-views = explain.weight_views(result, ds.num_px, at, same_scale)
+views = explain_views.weight_views(result, ds.num_px, at, same_scale)
 b = float(history.b[at])
 last = iterations[-1]
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(
     "Train accuracy",
     widgets.pct(history.train_accuracy[at]),
-    explain.change_from_last(history.train_accuracy, at, " pp"),
+    explain_views.change_from_last(history.train_accuracy, at, " pp"),
 )
 m2.metric(
     "Test accuracy",
     "—" if history.test_accuracy is None else widgets.pct(history.test_accuracy[at]),
-    explain.change_from_last(history.test_accuracy, at, " pp"),
+    explain_views.change_from_last(history.test_accuracy, at, " pp"),
 )
 m3.metric(
     "Train cost",
     f"{history.train_cost[at]:.6f}",
-    explain.change_from_last(history.train_cost, at),
+    explain_views.change_from_last(history.train_cost, at),
     delta_color="inverse",
 )
 m4.metric(
     "Test cost",
     "—" if history.test_cost is None else f"{history.test_cost[at]:.6f}",
-    explain.change_from_last(history.test_cost, at),
+    explain_views.change_from_last(history.test_cost, at),
     delta_color="inverse",
 )
 m5.metric("Bias b", f"{b:.4f}")
@@ -80,11 +80,11 @@ with big:
         width="stretch",
         output_format="PNG",
     )
-    explain.colour_bar(views[0].limit, *ds.classes)
+    explain_views.colour_bar(views[0].limit, *ds.classes)
 with small:
     for col, view in zip(st.columns(3), views[1:], strict=True):
         col.image(widgets.upscale(view.rgb, SMALL_PX), caption=view.title, width="stretch", output_format="PNG")
-    explain.colour_bar(views[1].limit, *ds.classes)
+    explain_views.colour_bar(views[1].limit, *ds.classes)
     st.markdown(
         f"**How to read it.** The model scores a photo as z = w·x + b and answers P(cat) = σ(z). Each of its "
         f"{n_weights:,} weights multiplies one number of the photo ({ds.num_px} × {ds.num_px} pixels × red, green, "

@@ -2,17 +2,15 @@
 
 import streamlit as st
 
-from catlr import engine, imaging
-from catlr.data import flatten
-from ui import data, model, predict, state, widgets
-from ui import explain as explain_ui
+from catlr import imaging
+from ui import explain_views, session_data, session_model, session_photo, state, widgets
 
 widgets.header(
     "🔮 Predict",
     "Give the model any photo: it is cropped or squashed to 64 × 64 pixels, flattened, and scored with σ(wᵀx + b).",
 )
-ds = data.require()
-result = model.ensure()
+ds = session_data.require()
+result = session_model.ensure()
 
 c1, c2 = st.columns([3, 2])
 source = (
@@ -49,9 +47,7 @@ if source in ("Upload", "Camera"):
         given = st.camera_input("Take a photo", key=state.PREDICT_CAMERA)
     if given is not None:
         marker = (source, given.file_id, fit)
-        current = predict.current()
-        if (current is None or current.marker != marker) and predict.error_for(marker) is None:
-            predict.from_bytes(marker, given.name, given.getvalue(), ds.num_px, fit)
+        session_photo.use_photo(marker, given.name, given.getvalue(), ds.num_px, fit)
 else:
     d1, d2 = st.columns(2)
     split = (
@@ -70,23 +66,20 @@ else:
         bind="query-params",
     )
     marker = ("Dataset", split, int(index))
-    current = predict.current()
-    if current is None or current.marker != marker:
-        predict.from_dataset(marker, f"{split} image #{index}", images[index])
+    session_photo.use_dataset_image(marker, f"{split} image #{index}", images[index])
 
-error = predict.error_for(marker) if marker else None
+error = session_photo.error_for(marker) if marker else None
 if error:
     st.error(error, icon="🚫")
 
-shown = predict.current()
+shown = session_photo.current()
 if shown is None:
     st.info("Upload a photo, take one with the camera, or pick a dataset image to see what the model thinks.")
     st.stop()
 if error or (marker is not None and shown.marker != marker):
     st.caption(f"Still showing the previous result: {shown.name}")
 
-x = flatten(shown.model_input[None])  # (num_px·num_px·3, 1), exactly as the CLI does
-p = float(engine.predict_proba(result.w, result.b, x)[0])
+p = session_photo.p_cat(result, shown)
 is_cat = p > 0.5
 o1, o2, o3 = st.columns([2, 1, 2])
 with o1:
@@ -106,12 +99,12 @@ for note in shown.notes:
 
 why_tab, flip_tab, near_tab = st.tabs(["Why this prediction", "When did it flip", "Nearest training images"])
 with why_tab:
-    explain_ui.why(shown.model_input, result, ds.classes, key_prefix="predict", heading=None)
+    explain_views.why(shown.model_input, result, ds.classes, key_prefix=state.PAGE_PREDICT, heading=None)
 with flip_tab:
     if shown.marker[0] == "Dataset":
-        logits, iterations = explain_ui.logits_for_dataset(result, shown.marker[1], shown.marker[2])
+        logits, iterations = explain_views.logits_for_dataset(result, shown.marker[1], shown.marker[2])
     else:
-        logits, iterations = explain_ui.logits_for_image(result, shown.model_input)
-    explain_ui.flip(logits, iterations, key_prefix="predict", classes=ds.classes, heading=None)
+        logits, iterations = explain_views.logits_for_image(result, shown.model_input)
+    explain_views.flip(logits, iterations, key_prefix=state.PAGE_PREDICT, classes=ds.classes, heading=None)
 with near_tab:
-    explain_ui.neighbours(shown.model_input, ds, key_prefix="predict", heading=None)
+    explain_views.neighbours(shown.model_input, session_data.active(), key_prefix=state.PAGE_PREDICT, heading=None)

@@ -29,9 +29,11 @@ from playwright.async_api import async_playwright  # noqa: E402
 
 from catlr import engine  # noqa: E402
 from catlr.config import TrainConfig  # noqa: E402
-from catlr.data import find_data_dir, flatten, load_dataset  # noqa: E402
+from catlr.data import load_dataset  # noqa: E402
+from catlr.data_files import find_data_dir  # noqa: E402
+from catlr.problem import from_dataset  # noqa: E402
+from catlr.runtime import TRIM_EVERY_SECONDS  # noqa: E402
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
-from ui import TRIM_EVERY_SECONDS  # noqa: E402
 
 SESSION_TTL = 10  # seconds
 IDLE_JS = (
@@ -82,7 +84,7 @@ async def single_user(browser, url: str, pid: int, sessions: int, started: float
         f"server start to first page idle: {now - started:.2f} s"
     )
 
-    slider = page.locator(".st-key-lr input[type='range']")
+    slider = page.locator(".st-key-train_lr input[type='range']")
     times = []
     for i in range(10):
         before = await metric(page, "Train accuracy")
@@ -137,7 +139,7 @@ async def settle(browser, url: str, pid: int, what: str) -> None:
 
 def expected_accuracies(settings: list[tuple[float, int]]) -> list[tuple[str, str]]:
     ds = load_dataset(find_data_dir())
-    problem = engine.prepare(flatten(ds.train_set_x_orig), ds.train_set_y, flatten(ds.test_set_x_orig), ds.test_set_y)
+    problem = from_dataset(ds)
     out = []
     for lr, n in settings:
         r = engine.train(problem, TrainConfig(num_iterations=n, learning_rate=lr))
@@ -167,7 +169,7 @@ async def load(browser, url: str, pid: int, n: int) -> None:
         ctx = await browser.new_context()
         page = await ctx.new_page()
         lr, iters = settings[i]
-        await page.goto(f"{url}/train?lr={lr:g}&iterations={iters}")
+        await page.goto(f"{url}/train?train_lr={lr:g}&train_iterations={iters}")
         await idle(page)
         await page.locator("[data-testid='stMetricValue']").first.wait_for()
         got = (await metric(page, "Train accuracy"), await metric(page, "Test accuracy"))

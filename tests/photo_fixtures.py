@@ -1,6 +1,6 @@
 """Builders for ordinary, odd and hostile photos, made in memory (importable by any test module).
 
-``hostile_photo(key)`` returns the bytes for one row of bad-inputs.md section A (keys like "I04" or,
+``hostile_photo(key)`` returns the bytes for one row of docs/bad-inputs.md section A (keys like "I04" or,
 when a row has several variants, "I02-html"); ``HOSTILE_EXPECTED[key]`` is the regex the error
 message must match, or ``None`` when the photo must be accepted. Everything is deterministic.
 """
@@ -365,7 +365,7 @@ HOSTILE_KEYS = tuple(_BUILDERS)
 
 
 def hostile_photo(key: str) -> bytes:
-    """The bytes for one row (or variant) of bad-inputs.md section A, e.g. "I04" or "I17-gif"."""
+    """The bytes for one row (or variant) of docs/bad-inputs.md section A, e.g. "I04" or "I17-gif"."""
     return _BUILDERS[key]()
 
 

@@ -86,7 +86,7 @@ def test_train_on_a_small_dataset_prints_one_cost_per_100_iterations(tiny_data, 
 @pytest.mark.parametrize(("iterations", "rate"), [("250", "0.01"), ("1000", "0.005"), ("0", "0.005")])
 def test_train_prints_what_the_exercise_model_prints(tiny_data, capsys, iterations, rate):
     from catlr.data import flatten, load_dataset
-    from catlr.model import model
+    from catlr.exercise import model
 
     d = load_dataset(tiny_data)
     model(

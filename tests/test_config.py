@@ -15,8 +15,8 @@ from catlr.errors import CatlrInputError
 
 def test_defaults_and_normalisation():
     c = TrainConfig()
-    assert (c.num_iterations, c.learning_rate, c.l2, c.engine) == (2000, 0.005, 0.0, "auto")
-    c = TrainConfig(num_iterations=np.int64(300), learning_rate=Fraction(1, 2), l2=np.float32(0.5), engine="gram")
+    assert (c.num_iterations, c.learning_rate, c.l2, c.solver) == (2000, 0.005, 0.0, "auto")
+    c = TrainConfig(num_iterations=np.int64(300), learning_rate=Fraction(1, 2), l2=np.float32(0.5), solver="gram")
     assert c.num_iterations == 300 and type(c.num_iterations) is int
     assert c.learning_rate == 0.5 and type(c.learning_rate) is float and type(c.l2) is float
     assert TrainConfig(num_iterations=1500.0).num_iterations == 1500
@@ -75,9 +75,9 @@ def test_bad_l2(l2):
         TrainConfig(l2=l2)
 
 
-def test_bad_engine():
-    with pytest.raises(CatlrInputError, match="engine must be one of auto, gram, primal"):
-        TrainConfig(engine="fast")
+def test_bad_solver():
+    with pytest.raises(CatlrInputError, match="solver must be one of auto, gram, primal"):
+        TrainConfig(solver="fast")
 
 
 def test_work_budget():

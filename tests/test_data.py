@@ -1,10 +1,9 @@
-"""catlr.data: the real files, flatten, and every row of bad-inputs.md section B through both loaders."""
+"""catlr.data: the real files, flatten, and every row of docs/bad-inputs.md section B through both loaders."""
 
 from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,14 +39,12 @@ def test_real_files_shapes_classes_and_balance(real: Dataset) -> None:
     assert real.source == str(Path(real.source).resolve())
 
 
-def test_real_files_are_read_in_process_and_fast(real_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_files_are_read_in_process(real_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_sandbox(*args: object, **kwargs: object) -> None:
         raise AssertionError("the known files must not go through the sandbox")
 
     monkeypatch.setattr(sandbox, "run_sandboxed", no_sandbox)
-    start = time.perf_counter()
     loaded = load_dataset(real_data_dir)
-    assert time.perf_counter() - start < 1.0
     assert loaded.m_train == 209
 
 

@@ -1,4 +1,4 @@
-"""catlr.engine: the Gram-form engine against the primal form, the exercise's loop and an L2 oracle."""
+"""catlr.solver: the Gram-form solver against the primal form, the exercise's loop and an L2 oracle."""
 
 from __future__ import annotations
 
@@ -12,19 +12,11 @@ from hypothesis import strategies as st
 
 from catlr import bench, limits
 from catlr.config import TrainConfig
-from catlr.engine import (
-    History,
-    TrainingDiverged,
-    evaluate,
-    logits,
-    predict_proba,
-    prepare,
-    sweep,
-    train,
-)
-from catlr.errors import CatlrInputError
-from catlr.model import accuracy, initialize_with_zeros, predict, propagate, sigmoid
-from tests.conftest import fresh_python_json
+from catlr.engine import evaluate, logits, predict_proba, sweep, train
+from catlr.errors import CatlrInputError, TrainingDiverged
+from catlr.exercise import accuracy, initialize_with_zeros, predict, propagate, sigmoid
+from catlr.problem import prepare
+from catlr.results import History
 
 TOL = {"rtol": 1e-9, "atol": 1e-9}
 
@@ -88,9 +80,9 @@ def test_gram_and_primal_engines_agree(data, lr, l2, n):
     X, Y, Xt, Yt = data
     assume(lr * l2 / X.shape[1] < 1)  # beyond 2 the L2 term alone diverges (tested in test_n05_l2_divergence)
     config = TrainConfig(n, lr, l2)
-    gram = train(prepare(X, Y, Xt, Yt, engine="gram"), config)
-    primal = train(prepare(X, Y, Xt, Yt, engine="primal"), config)
-    assert (gram.engine, primal.engine) == ("gram", "primal")
+    gram = train(prepare(X, Y, Xt, Yt, solver="gram"), config)
+    primal = train(prepare(X, Y, Xt, Yt, solver="primal"), config)
+    assert (gram.solver, primal.solver) == ("gram", "primal")
     np.testing.assert_allclose(gram.w, primal.w, **TOL)
     assert gram.b == pytest.approx(primal.b, **{"rel": 1e-9, "abs": 1e-9})
     assert_same_history(gram.history, primal.history)
@@ -120,13 +112,13 @@ def test_engine_equals_the_exercise_loop(data, lr, n):
 def test_sweep_equals_separate_runs(data, l2, n):
     X, Y, Xt, Yt = data
     rates = [0.01, 0.3, 1.7]
-    for engine in ("gram", "primal"):
-        problem = prepare(X, Y, Xt, Yt, engine=engine)
+    for solver in ("gram", "primal"):
+        problem = prepare(X, Y, Xt, Yt, solver=solver)
         results = sweep(problem, rates, n, l2=l2)
         assert [r.config.learning_rate for r in results] == rates
         for lr, swept in zip(rates, results, strict=True):
             single = train(problem, TrainConfig(n, lr, l2))
-            assert swept.engine == engine and swept.iterations_run == n and not swept.stopped
+            assert swept.solver == solver and swept.iterations_run == n and not swept.stopped
             np.testing.assert_allclose(swept.w, single.w, **TOL)
             assert swept.b == pytest.approx(single.b, rel=1e-9, abs=1e-9)
             assert_same_history(swept.history, single.history)
@@ -136,27 +128,27 @@ def test_sweep_equals_separate_runs(data, l2, n):
     data=problems,
     lr=st.floats(1e-6, 10.0),
     n=st.integers(1, 50),
-    engine=st.sampled_from(["gram", "primal"]),
+    solver=st.sampled_from(["gram", "primal"]),
     unscaled=st.booleans(),
 )
 @settings(max_examples=40, deadline=None)
-def test_costs_finite_and_non_negative_for_any_valid_setting(data, lr, n, engine, unscaled):  # N06
+def test_costs_finite_and_non_negative_for_any_valid_setting(data, lr, n, solver, unscaled):  # N06
     X, Y, Xt, Yt = data
     if unscaled:
         X = X * 255
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = train(prepare(X, Y, engine=engine), TrainConfig(n, lr))
+        result = train(prepare(X, Y, solver=solver), TrainConfig(n, lr))
     cost = result.history.train_cost
     assert cost.shape == (n + 1,) and np.all(np.isfinite(cost)) and np.all(cost >= 0)
 
 
 def test_training_cost_where_the_logistic_underflows():
     # logits far beyond ±745: σ(z̃) underflows to 0 in the fast loop, whose cost is built from σ(z̃); the primal
-    # engine computes the cost from the logits alone
+    # solver computes the cost from the logits alone
     X, Y = np.array([[1.0, 0.9, 0.2]]) * 255, np.array([[1.0, 0.0, 1.0]])
-    gram = train(prepare(X, Y, engine="gram"), TrainConfig(6, 2.0))
-    primal = train(prepare(X, Y, engine="primal"), TrainConfig(6, 2.0))
+    gram = train(prepare(X, Y, solver="gram"), TrainConfig(6, 2.0))
+    primal = train(prepare(X, Y, solver="primal"), TrainConfig(6, 2.0))
     assert np.abs(gram.history.train_logits).max() > 10_000
     np.testing.assert_allclose(gram.history.train_cost, primal.history.train_cost, **TOL)
     z = (X.T @ primal.w)[:, 0]  # the last state, in float64
@@ -166,28 +158,11 @@ def test_training_cost_where_the_logistic_underflows():
 def test_confident_right_answers_cost_a_tiny_positive_amount_not_a_negative_one():
     # Hypothesis found z̃ − log σ(z̃) giving −5.7e-14 here (cancellation); the cost must stay ≥ 0 and exact
     X, Y = np.array([[0.10236432]]) * 255, np.array([[1.0]])
-    for engine in ("gram", "primal"):
-        result = train(prepare(X, Y, engine=engine), TrainConfig(3, 1.5))
+    for solver in ("gram", "primal"):
+        result = train(prepare(X, Y, solver=solver), TrainConfig(3, 1.5))
         z = float(result.history.train_logits[-1, 0])
         assert result.final_cost >= 0
         assert result.final_cost == pytest.approx(np.logaddexp(0.0, -z), rel=1e-9, abs=1e-15)
-
-
-def test_scipy_blas_runs_on_one_thread():
-    # SciPy's bundled OpenBLAS would otherwise fight NumPy's over the two cores (see engine._scipy_blas_on_one_thread).
-    # In a fresh process: the app's ui package, imported by other tests here, sets every BLAS to one thread.
-    code = (
-        "import json, numpy; from threadpoolctl import threadpool_info\n"
-        "def threads(): return [(i['filepath'], i['num_threads']) for i in threadpool_info()]\n"
-        "before = threads()\n"
-        "import catlr.engine\n"
-        "print(json.dumps([before, threads()]))"
-    )
-    before, after = fresh_python_json(code, drop_env=("OPENBLAS_NUM_THREADS",))
-    assert [n for path, n in after if "scipy.libs" in path] == [1]
-    numpy_before = [n for path, n in before if "numpy.libs" in path]
-    numpy_after = [n for path, n in after if "numpy.libs" in path]
-    assert numpy_before and numpy_after == numpy_before  # NumPy's copy keeps its threads
 
 
 # --- the record ----------------------------------------------------------------------------------------------
@@ -204,7 +179,7 @@ def test_history_shapes_and_per_iteration_meaning(small):
     n = 230
     r = train(problem, TrainConfig(n, 0.05))
     h = r.history
-    assert r.engine == "gram" and r.iterations_run == n and not r.stopped and r.seconds > 0
+    assert r.solver == "gram" and r.iterations_run == n and not r.stopped and r.seconds > 0
     assert r.w.shape == (40, 1) and r.w.dtype == np.float64 and isinstance(r.b, float)
     for a in (h.train_cost, h.test_cost, h.train_accuracy, h.test_accuracy, h.b):
         assert a.shape == (n + 1,) and not a.flags.writeable
@@ -287,7 +262,7 @@ def test_predict_proba_and_logits(small, recwarn):  # N10
 def test_prepare_computes_gram_matrices_and_freezes_everything():
     X, Y, Xt, Yt = make_data(3, d=30, m=12, m_test=5)
     problem = prepare(X, Y, Xt, Yt)
-    assert problem.engine == "gram"
+    assert problem.solver == "gram"
     np.testing.assert_allclose(problem.G, X.T @ X, rtol=1e-14)
     np.testing.assert_allclose(problem.K, Xt.T @ X, rtol=1e-14)
     for a in (problem.X_train, problem.Y_train, problem.X_test, problem.Y_test, problem.G, problem.K):
@@ -301,18 +276,18 @@ def test_prepare_computes_gram_matrices_and_freezes_everything():
 
 def test_auto_chooses_primal_when_m_is_large(monkeypatch):
     X, Y, *_ = make_data(4, d=10, m=12)  # m > d
-    assert prepare(X, Y).engine == "primal" and prepare(X, Y).G is None
+    assert prepare(X, Y).solver == "primal" and prepare(X, Y).G is None
     X, Y, *_ = make_data(4, d=50, m=12)
     monkeypatch.setattr(limits, "GRAM_MAX_EXAMPLES", 10)
-    assert prepare(X, Y).engine == "primal"
+    assert prepare(X, Y).solver == "primal"
     with pytest.raises(CatlrInputError, match="at most 10 training images"):
-        prepare(X, Y, engine="gram")
+        prepare(X, Y, solver="gram")
     problem = prepare(X, Y)
-    with pytest.raises(CatlrInputError, match="prepared for the primal engine"):
-        train(problem, TrainConfig(5, 0.1, engine="gram"))
-    assert train(prepare(X, Y, engine="primal"), TrainConfig(5, 0.1)).engine == "primal"
+    with pytest.raises(CatlrInputError, match="prepared for the primal solver"):
+        train(problem, TrainConfig(5, 0.1, solver="gram"))
+    assert train(prepare(X, Y, solver="primal"), TrainConfig(5, 0.1)).solver == "primal"
     monkeypatch.undo()
-    assert train(prepare(X, Y), TrainConfig(5, 0.1, engine="primal")).engine == "primal"
+    assert train(prepare(X, Y), TrainConfig(5, 0.1, solver="primal")).solver == "primal"
 
 
 GOOD_X, GOOD_Y = np.ones((4, 3)), np.array([[0.0, 1.0, 1.0]])
@@ -340,14 +315,14 @@ def test_prepare_rejects_bad_input(args, match):
 # --- the catalogue, section C (N02/N03 are in test_config.py) --------------------------------------------------
 
 
-@pytest.mark.parametrize("engine", ["gram", "primal"])
-def test_n01_learning_rate_10_on_unscaled_pixels(engine):
+@pytest.mark.parametrize("solver", ["gram", "primal"])
+def test_n01_learning_rate_10_on_unscaled_pixels(solver):
     rng = np.random.default_rng(1)
     X = rng.integers(0, 256, size=(64, 20)).astype(np.float64)
     Y = (rng.random((1, 20)) > 0.5).astype(np.float64)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r = train(prepare(X, Y, X, Y, engine=engine), TrainConfig(500, 10.0))
+        r = train(prepare(X, Y, X, Y, solver=solver), TrainConfig(500, 10.0))
     assert np.all(np.isfinite(r.history.train_cost)) and np.all(np.isfinite(r.history.test_cost))
 
 
@@ -361,10 +336,10 @@ def test_n03_zero_iterations_is_the_untrained_model(small):
 
 
 @pytest.mark.parametrize("label", [0.0, 1.0])
-@pytest.mark.parametrize("engine", ["gram", "primal"])
-def test_n04_single_class_labels(label, engine):
+@pytest.mark.parametrize("solver", ["gram", "primal"])
+def test_n04_single_class_labels(label, solver):
     X, _, _, _ = make_data(5, d=30, m=10)
-    r = train(prepare(X, np.full((1, 10), label), engine=engine), TrainConfig(300, 0.5))
+    r = train(prepare(X, np.full((1, 10), label), solver=solver), TrainConfig(300, 0.5))
     cost = r.history.train_cost
     assert np.all(np.isfinite(cost)) and np.all(np.diff(cost) < 0)
     assert r.train_accuracy == 100.0
@@ -374,19 +349,19 @@ DIVERGING_X = np.random.default_rng(2).random((20, 8)) * 3e153  # finite, but th
 ALTERNATING_Y = (np.arange(8) % 2).reshape(1, 8).astype(np.float64)
 
 
-@pytest.mark.parametrize("engine", ["gram", "primal"])
-def test_n05_divergence_is_reported(engine):
+@pytest.mark.parametrize("solver", ["gram", "primal"])
+def test_n05_divergence_is_reported(solver):
     with pytest.raises(TrainingDiverged, match=r"^training diverged at iteration 2; lower the learning rate$"):
-        train(prepare(DIVERGING_X, ALTERNATING_Y, engine=engine), TrainConfig(2000, 10.0))
+        train(prepare(DIVERGING_X, ALTERNATING_Y, solver=solver), TrainConfig(2000, 10.0))
     assert issubclass(TrainingDiverged, CatlrInputError)
 
 
-@pytest.mark.parametrize("engine", ["gram", "primal"])
-def test_n05_l2_divergence(engine):
+@pytest.mark.parametrize("solver", ["gram", "primal"])
+def test_n05_l2_divergence(solver):
     X, Y, *_ = make_data(6, d=10, m=5)
     # lr·λ/m = 4: the penalty's step multiplies w by 1 − 4 = −3 every iteration
     with pytest.raises(TrainingDiverged, match=r"^training diverged at iteration \d+; lower the learning rate$"):
-        train(prepare(X, Y, engine=engine), TrainConfig(2000, 10.0, l2=2.0))
+        train(prepare(X, Y, solver=solver), TrainConfig(2000, 10.0, l2=2.0))
 
 
 def test_n05_a_diverging_rate_in_a_sweep_is_named():
@@ -404,10 +379,10 @@ def test_huge_logits_are_kept_in_float32_with_their_sign():
 
 def test_n05_values_too_large_for_the_gram_matrix(recwarn):
     with pytest.raises(CatlrInputError, match="too large to train on"):
-        prepare(DIVERGING_X * 10, ALTERNATING_Y, engine="gram")
+        prepare(DIVERGING_X * 10, ALTERNATING_Y, solver="gram")
     assert not recwarn.list
     with pytest.raises(TrainingDiverged, match="at iteration 1;"):
-        train(prepare(DIVERGING_X * 10, ALTERNATING_Y, engine="primal"), TrainConfig(10, 1.0))
+        train(prepare(DIVERGING_X * 10, ALTERNATING_Y, solver="primal"), TrainConfig(10, 1.0))
 
 
 def test_n10_saturated_model_has_no_log_warnings():
@@ -469,7 +444,7 @@ README_COSTS = [
 def test_real_data_matches_the_exercise(real):
     X, Y, Xt, Yt, ref = real
     problem = prepare(X, Y, Xt, Yt)
-    assert problem.engine == "gram"
+    assert problem.solver == "gram"
     r = train(problem, TrainConfig(2000, 0.005))
     costs = r.exercise_costs()
     assert [f"{c:f}" for c in costs] == [f"{c:f}" for c in README_COSTS]
@@ -511,13 +486,13 @@ def test_real_data_learning_rate_comparison(real):
     ]
 
 
-@pytest.mark.parametrize("engine_name", ["gram", "primal"])
-def test_evaluate_reproduces_the_final_state_of_a_run(engine_name):
+@pytest.mark.parametrize("solver", ["gram", "primal"])
+def test_evaluate_reproduces_the_final_state_of_a_run(solver):
     X, Y, Xt, Yt = make_data(7, d=30, m=12, m_test=5)
-    problem = prepare(X, Y, Xt, Yt, engine=engine_name)
+    problem = prepare(X, Y, Xt, Yt, solver=solver)
     trained = train(problem, TrainConfig(num_iterations=60, learning_rate=0.5))
     loaded = evaluate(problem, trained.w, trained.b, trained.config)
-    assert loaded.iterations_run == 0 and loaded.engine == "loaded" and loaded.config == trained.config
+    assert loaded.iterations_run == 0 and loaded.loaded and loaded.solver is None and loaded.config == trained.config
     assert loaded.train_accuracy == trained.train_accuracy
     assert loaded.test_accuracy == trained.test_accuracy
     assert math.isclose(loaded.final_cost, trained.final_cost, rel_tol=1e-12)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from catlr import bench
 from catlr.errors import CatlrInputError
-from catlr.model import initialize_with_zeros, model, optimize, predict, propagate, sigmoid
+from catlr.exercise import initialize_with_zeros, model, optimize, predict, propagate, sigmoid
 
 GOLDEN_W = np.array([[1.0], [2.0]])
 GOLDEN_X = np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]])
@@ -179,8 +179,8 @@ def test_model_engines_and_the_exercise_agree(seed, lr, n):
     X, Y = random_problem(seed, d=12, m=9)
     Xt, Yt = random_problem(seed + 1, d=12, m=4)
     ref = bench.ref_model(X, Y, Xt, Yt, num_iterations=n, learning_rate=lr)
-    for engine in ("auto", "gram", "primal"):
-        d = model(X, Y, Xt, Yt, num_iterations=n, learning_rate=lr, engine=engine)
+    for solver in ("auto", "gram", "primal"):
+        d = model(X, Y, Xt, Yt, num_iterations=n, learning_rate=lr, solver=solver)
         assert set(d) == set(ref)
         np.testing.assert_allclose(np.array(d["costs"], dtype=float), np.array(ref["costs"], dtype=float), atol=1e-9)
         np.testing.assert_allclose(d["w"], ref["w"], atol=1e-9, rtol=0)
@@ -191,19 +191,19 @@ def test_model_engines_and_the_exercise_agree(seed, lr, n):
         assert (d["learning_rate"], d["num_iterations"]) == (lr, n)
 
 
-@pytest.mark.parametrize("engine", ["auto", "primal"])
-def test_model_with_zero_iterations_is_the_untrained_model(engine):
+@pytest.mark.parametrize("solver", ["auto", "primal"])
+def test_model_with_zero_iterations_is_the_untrained_model(solver):
     X, Y = random_problem(2)
-    d = model(X, Y, X, Y, num_iterations=0, engine=engine)
+    d = model(X, Y, X, Y, num_iterations=0, solver=solver)
     assert d["costs"] == [] and not d["w"].any() and d["b"] == 0.0
     np.testing.assert_array_equal(d["Y_prediction_train"], np.zeros((1, X.shape[1])))  # σ(0) = 0.5 is not > 0.5
 
 
-@pytest.mark.parametrize("engine", ["auto", "primal"])
-def test_model_prints_like_the_exercise(engine, capsys):
+@pytest.mark.parametrize("solver", ["auto", "primal"])
+def test_model_prints_like_the_exercise(solver, capsys):
     X, Y = random_problem(3, d=10, m=8)
     Xt, Yt = random_problem(4, d=10, m=5)
-    d = model(X, Y, Xt, Yt, num_iterations=201, learning_rate=0.05, print_cost=True, engine=engine)
+    d = model(X, Y, Xt, Yt, num_iterations=201, learning_rate=0.05, print_cost=True, solver=solver)
     lines = capsys.readouterr().out.splitlines()
     train = 100 - np.mean(np.abs(d["Y_prediction_train"] - Y)) * 100
     test = 100 - np.mean(np.abs(d["Y_prediction_test"] - Yt)) * 100
@@ -216,8 +216,8 @@ def test_model_rejects_bad_input():
     X, Y = random_problem(5)
     with pytest.raises(CatlrInputError, match="learning rate"):
         model(X, Y, X, Y, learning_rate=-1.0)
-    with pytest.raises(CatlrInputError, match="engine"):
-        model(X, Y, X, Y, engine="fast")
+    with pytest.raises(CatlrInputError, match="solver"):
+        model(X, Y, X, Y, solver="fast")
     with pytest.raises(CatlrInputError, match="Y_train"):
         model(X, Y[:, :-1], X, Y)
 

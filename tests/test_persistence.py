@@ -10,7 +10,7 @@ import pytest
 
 from catlr import limits
 from catlr.config import TrainConfig
-from catlr.engine import prepare, train
+from catlr.engine import train
 from catlr.errors import CatlrInputError
 from catlr.persistence import (
     FORMAT_VERSION,
@@ -20,6 +20,7 @@ from catlr.persistence import (
     model_to_bytes,
     save_model,
 )
+from catlr.problem import prepare
 
 NUM_PX = 4  # 4×4×3 = 48 features
 

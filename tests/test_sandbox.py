@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import re
 import time
 from pathlib import Path
 
@@ -131,93 +129,3 @@ def test_reads_from_many_threads_at_once(self_virtual: bytes) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The import graph: the sandbox runs what it is handed and imports nothing that uses it
-
-CATLR = Path(__file__).resolve().parent.parent / "catlr"
-OWNED = {
-    f"catlr.{name}"
-    for name in (
-        "bench",
-        "cli",
-        "data",
-        "data_files",
-        "download",
-        "h5_reader",
-        "h5_schema",
-        "imaging",
-        "persistence",
-        "photo_errors",
-        "photo_format",
-        "photo_pixels",
-        "photo_structure",
-        "sandbox",
-        "sandbox_zygote",
-    )
-}
-_TARGET = re.compile(r"(catlr(?:\.\w+)+)(?::\w+)?")
-
-
-def _imports(source: str, modules: set[str]) -> set[str]:
-    """The catlr modules ``source`` imports anywhere (functions included) or names as a sandbox target.
-
-    ``from catlr import x`` counts as importing ``catlr.x``, not the package: every module would
-    otherwise import ``catlr/__init__.py``, which re-exports them all.
-    """
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = "catlr" if node.level else (node.module or "")
-            base = f"{base}.{node.module}" if node.level and node.module else base
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _TARGET.fullmatch(node.value):
-            found.add(_TARGET.fullmatch(node.value).group(1))
-    return found & modules
-
-
-def _import_graph(folder: Path) -> dict[str, set[str]]:
-    paths = {f"catlr.{p.stem}": p for p in folder.glob("*.py") if p.stem != "__init__"}
-    graph = {name: _imports(path.read_text(), set(paths)) for name, path in paths.items()}
-    return {name: edges - {name} for name, edges in graph.items()}
-
-
-def _in_a_cycle(graph: dict[str, set[str]], start: str) -> bool:
-    """Whether ``start`` can reach itself by following imports."""
-    seen: set[str] = set()
-    todo = list(graph[start])
-    while todo:
-        node = todo.pop()
-        if node == start:
-            return True
-        if node not in seen:
-            seen.add(node)
-            todo.extend(graph.get(node, ()))
-    return False
-
-
-def test_cycle_finder_finds_cycles() -> None:
-    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
-    assert [node for node in graph if _in_a_cycle(graph, node)] == ["a", "b", "c"]
-
-
-def test_import_parser_sees_function_level_imports_and_targets() -> None:
-    graph = _import_graph(CATLR)
-    assert set(graph) >= OWNED
-    assert {"catlr.sandbox", "catlr.h5_reader", "catlr.data_files"} <= graph["catlr.data"]
-    assert "catlr.download" in graph["catlr.cli"]  # imported inside a function
-    source = 'def f():\n    import catlr.data\nREADER = "catlr.data:read"\n'
-    assert _imports(source, {"catlr.data"}) == {"catlr.data"}
-    assert _imports('READER = "catlr.data:read"', {"catlr.data"}) == {"catlr.data"}
-
-
-def test_no_import_cycle_runs_through_our_modules() -> None:
-    graph = _import_graph(CATLR)
-    assert [name for name in sorted(OWNED) if _in_a_cycle(graph, name)] == []
-
-
-def test_the_sandbox_imports_nothing_that_uses_it() -> None:
-    graph = _import_graph(CATLR)
-    assert graph["catlr.sandbox"] == {"catlr.errors", "catlr.limits", "catlr.sandbox_zygote"}
-    assert graph["catlr.sandbox_zygote"] == {"catlr.errors"}

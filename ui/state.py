@@ -1,8 +1,12 @@
-"""Every session-state key the app uses, defined once.
+"""Every session-state key the app uses, defined once, with one naming scheme.
 
-Results live under ``catlr.*`` keys that no widget owns, so they survive page switches. Widget keys
-are page-prefixed; settings widgets use ``persist_state="session"`` so a slider keeps its value when
-the user comes back, and the Train page's sliders are also bound to the URL (shareable links).
+- **Results and per-user data** live under ``catlr.<name>`` keys that no widget owns, so they survive
+  page switches (Streamlit deletes a widget's key when the user opens a page without that widget).
+- **Widget and element keys** are ``<page>_<name>``, with page one of ``app`` (the sidebar), ``home``,
+  ``train``, ``dataset``, ``mistakes``, ``predict``, ``inside``. A widget bound to the URL
+  (``bind="query-params"``) uses its key as the query parameter, so links read ``/train?train_lr=0.01``.
+- Keys made per item (one button per image, one block per explanation) come from the functions at the
+  end, never from string literals in a page (``tests/ui/test_state.py`` checks both).
 """
 
 from __future__ import annotations
@@ -15,15 +19,14 @@ import streamlit as st
 MODEL = "catlr.model"  # the current TrainResult
 TRAINED_FOR = "catlr.trained_for"  # the Train sliders' TrainConfig when MODEL was made (trained or loaded)
 PREVIOUS_MODEL = "catlr.previous_model"  # the one before it (for metric deltas)
-RUNS = "catlr.runs"  # list[ui.model.RunRecord], oldest first
+RUNS = "catlr.runs"  # list[ui.session_model.RunRecord], oldest first
 RUN_COUNTER = "catlr.run_counter"
 SWEEP = "catlr.sweep"  # (key, list[TrainResult]) of the last learning-rate comparison
-PREDICTION = "catlr.prediction"  # ui.predict.Prediction of the last good photo
-PREDICT_ERROR = "catlr.predict_error"  # message of the last rejected photo, shown once
+PREDICTION = "catlr.prediction"  # ui.session_photo.Prediction of the last good photo
+PREDICT_ERROR = "catlr.predict_error"  # (marker, message) of the last rejected photo, shown once
 DATASET_PICK = "catlr.dataset_pick"  # (split, index) selected on the Dataset page
 MISTAKE_PICK = "catlr.mistake_pick"  # (split, index) selected on the Mistakes page
-USER_DATA = "catlr.user_data"  # (Dataset, Problem) of this user's own uploaded .h5 files, or absent
-USER_DATA_ERROR = "catlr.user_data_error"  # message of the last rejected dataset upload
+USER_DATA = "catlr.user_data"  # ui.session_data.ActiveData of this user's own uploaded .h5 files, or absent
 STOPPED_FOR = "catlr.stopped_for"  # the Train sliders' TrainConfig whose run the user stopped
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
@@ -40,23 +43,32 @@ DATASET_DEPENDENT = (
     STOPPED_FOR,
 )
 
-# Widget keys (page-prefixed). The Train ones double as URL query parameters.
-TRAIN_ITERATIONS = "iterations"
-TRAIN_LR = "lr"
-TRAIN_L2 = "l2"
-SWEEP_RATES = "train_sweep_rates"
-SWEEP_ITERATIONS = "train_sweep_iterations"
-OVERLAY_RUNS = "train_overlay_runs"
-MODEL_FILE = "train_model_file"
+# Widget keys, by page. Those bound to the URL are also its query parameters.
+APP_PRESENTER = "app_presenter"  # the sidebar's presenter-mode toggle (app.py)
+HOME_DOWNLOAD = "home_download"
+HOME_TRAIN_FILE = "home_train_file"
+HOME_TEST_FILE = "home_test_file"
+HOME_USE_FILES = "home_use_files"
+HOME_BACK_TO_EXERCISE = "home_back_to_exercise"
+TRAIN_ITERATIONS = "train_iterations"
+TRAIN_LR = "train_lr"
+TRAIN_L2 = "train_l2"
 TRAIN_STOP = "train_stop"  # the Stop button shown during a long run
 TRAIN_RESUME = "train_resume"  # "Train these settings" after a stop
+TRAIN_SWEEP_RATES = "train_sweep_rates"
+TRAIN_SWEEP_ITERATIONS = "train_sweep_iterations"
+TRAIN_OVERLAY_RUNS = "train_overlay_runs"
+TRAIN_MODEL_FILE = "train_model_file"
+TRAIN_USE_MODEL = "train_use_model"
+TRAIN_DOWNLOAD_CSV = "train_download_csv"
+TRAIN_DOWNLOAD_MODEL = "train_download_model"
 DATASET_SPLIT = "dataset_split"
 DATASET_LABEL = "dataset_label"
 DATASET_PAGE = "dataset_page"
-MISTAKES_SORT = "mistakes_sort"
 MISTAKES_KIND = "mistakes_kind"
+MISTAKES_SORT = "mistakes_sort"
 MISTAKES_TRAIN = "mistakes_include_train"
-MISTAKES_THRESHOLD = "threshold"
+MISTAKES_THRESHOLD = "mistakes_threshold"
 MISTAKES_ITERATION = "mistakes_iteration"
 PREDICT_SOURCE = "predict_source"
 PREDICT_FIT = "predict_fit"
@@ -64,9 +76,19 @@ PREDICT_UPLOAD = "predict_upload"
 PREDICT_CAMERA = "predict_camera"
 PREDICT_DATASET_SPLIT = "predict_dataset_split"
 PREDICT_DATASET_INDEX = "predict_dataset_index"
-PRESENTER = "present"  # sidebar toggle in app.py, kept in the URL
-HOME_TRAIN_FILE = "home_train_file"
-HOME_TEST_FILE = "home_test_file"
+INSIDE_ITERATION = "inside_iteration"
+INSIDE_FIXED_SCALE = "inside_fixed_scale"
+
+# Page prefixes of the keys made per item.
+PAGE_DATASET = "dataset"
+PAGE_MISTAKES = "mistakes"
+PAGE_PREDICT = "predict"
+
+
+def item_key(page: str, name: str, *parts: object) -> str:
+    """The key of one of many like elements: ``item_key(PAGE_MISTAKES, "open", "test", 5)`` is
+    ``mistakes_open_test_5``."""
+    return "_".join([page, name, *(str(p) for p in parts)])
 
 
 def get(key: str, default: Any = None) -> Any:
@@ -83,8 +105,3 @@ def drop(*keys: str) -> None:
     """Remove ``keys`` from this user's session (missing ones are ignored)."""
     for key in keys:
         st.session_state.pop(key, None)
-
-
-# Inside the model / explanations (widget keys of pages/inside.py; the first doubles as a URL query parameter).
-INSIDE_ITERATION = "inside_iteration"
-INSIDE_FIXED_SCALE = "inside_fixed_scale"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO_ROOT
@@ -15,16 +14,6 @@ from tests.conftest import REPO_ROOT
 @pytest.fixture(autouse=True)
 def _fresh_caches(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(REPO_ROOT)  # AppTest reads .streamlit/config.toml from the cwd
-    # AppTest forgets before every run that app.py uses st.navigation, so each run would start in
-    # Streamlit's old pages/-folder mode and ui.widgets would reroute it with a rerun (losing button
-    # clicks). A live server learns it once per process; start each AppTest run in that state.
-    original_init = PagesManager.__init__
-
-    def init_as_live_server(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_as_live_server)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

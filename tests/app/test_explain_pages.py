@@ -8,16 +8,18 @@ import re
 import numpy as np
 import pytest
 
-from catlr import engine, explain
+from catlr import engine, explain, metrics
 from catlr.config import TrainConfig
-from catlr.data import flatten, load_dataset
-from catlr.model import sigmoid
+from catlr.data import load_dataset
+from catlr.exercise import sigmoid
+from catlr.problem import from_dataset
+from ui import state
 
 
 @pytest.fixture(scope="module")
 def oracle(real_data_dir):
     ds = load_dataset(real_data_dir)
-    problem = engine.prepare(flatten(ds.train_set_x_orig), ds.train_set_y, flatten(ds.test_set_x_orig), ds.test_set_y)
+    problem = from_dataset(ds)
     return ds, problem, engine.train(problem, TrainConfig())
 
 
@@ -27,8 +29,8 @@ def mistakes_line(at) -> str:
 
 def test_baseline_and_wilson_interval_next_to_test_accuracy(app, oracle):
     ds, _, result = oracle
-    low, high = explain.wilson_interval(35, 50)  # 70 % of 50
-    baseline = explain.majority_baseline(ds.train_set_y, ds.test_set_y, ds.classes)
+    low, high = metrics.wilson_interval(35, 50)  # 70 % of 50
+    baseline = metrics.majority_baseline(ds.train_set_y, ds.test_set_y, ds.classes)
     at = app("pages/train.py")
     label = at.expander[0].label
     assert f"95 % interval {100 * low:.0f}–{100 * high:.0f} %" in label
@@ -53,10 +55,10 @@ def test_learning_rate_race_diagnoses_each_curve(app, oracle):
 def test_threshold_changes_the_mistakes_and_the_confusion_matrix(app, oracle):
     ds, problem, result = oracle
     p = engine.predict_proba(result.w, result.b, problem.X_test)
-    cm = explain.confusion(ds.test_set_y, p, 0.8)
+    cm = metrics.confusion(ds.test_set_y, p, 0.8)
     at = app("pages/mistakes.py")
     assert "15 of 50" in mistakes_line(at)
-    at.slider(key="threshold").set_value(0.8).run()
+    at.slider(key=state.MISTAKES_THRESHOLD).set_value(0.8).run()
     assert f"{cm.fp + cm.fn} of 50" in mistakes_line(at)
     matrix = at.dataframe[0].value
     assert matrix.iloc[0, 0] == cm.tp and matrix.iloc[1, 0] == cm.fp
@@ -73,7 +75,7 @@ def test_replay_shows_the_mistakes_at_any_iteration(app, oracle):
     assert f"at iteration 100 gets **{wrong} of 50**" in mistakes_line(at)
     # A shorter model afterwards: the replay setting must not break the page.
     at.switch_page("pages/train.py").run()
-    at.slider(key="iterations").set_value(50).run()
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(50).run()
     at.switch_page("pages/mistakes.py").run()
     assert not at.exception and not at.error
     assert re.search(r"gets \*\*\d+ of 50\*\*", mistakes_line(at))
@@ -82,7 +84,7 @@ def test_replay_shows_the_mistakes_at_any_iteration(app, oracle):
 def test_presenter_mode_adds_large_type_on_every_page(app):
     at = app("pages/train.py")
     assert not at.get("html")
-    at.toggle(key="present").set_value(True).run()
+    at.toggle(key=state.APP_PRESENTER).set_value(True).run()
     assert any("font-size" in h.proto.body for h in at.get("html"))
     at.switch_page("pages/mistakes.py").run()
     assert any("font-size" in h.proto.body for h in at.get("html"))

@@ -6,23 +6,21 @@ import pytest
 
 from catlr import data, engine
 from catlr.config import TrainConfig
-from ui import widgets
+from catlr.problem import from_dataset
+from catlr.results import TrainResult
+from tests.helpers import metric
+from ui import state, widgets
 
 PAGE = "pages/inside.py"
-SCRUBBER = "inside_iteration"
+SCRUBBER = state.INSIDE_ITERATION
 
-
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 @pytest.fixture(scope="module")
-def default_result(real_data_dir) -> engine.TrainResult:
+def default_result(real_data_dir) -> TrainResult:
     """The default model, trained here through catlr, independently of the app's session."""
     ds = data.load_dataset(real_data_dir)
-    problem = engine.prepare(
-        data.flatten(ds.train_set_x_orig), ds.train_set_y, data.flatten(ds.test_set_x_orig), ds.test_set_y
-    )
+    problem = from_dataset(ds)
     return engine.train(problem, TrainConfig())
 
 
@@ -76,7 +74,7 @@ def test_settings_survive_a_page_switch_and_a_shorter_retrain(app):
     at.switch_page(PAGE).run()
     assert at.select_slider(key=SCRUBBER).value == 1500
     at.switch_page("pages/train.py").run()
-    at.slider(key="iterations").set_value(500).run()
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(500).run()
     at.switch_page(PAGE).run()
     assert not at.exception and not at.error
     assert at.select_slider(key=SCRUBBER).value == 500, "an iteration the new model lacks falls back to its last"

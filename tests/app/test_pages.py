@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from catlr import cli
 from catlr.data import load_dataset
 from tests.conftest import REPO_ROOT
-
-PAGES = [
-    "pages/home.py",
-    "pages/train.py",
-    "pages/dataset.py",
-    "pages/mistakes.py",
-    "pages/predict.py",
-    "pages/inside.py",
-]
-MISCLASSIFIED_TEST = [5, 6, 10, 11, 13, 18, 19, 28, 29, 30, 33, 34, 41, 44, 46]  # ../shared/data/README.md
-
-
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def chelsea_jpeg() -> bytes:
-    from skimage import data as skdata
-
-    buf = io.BytesIO()
-    Image.fromarray(skdata.chelsea()).save(buf, format="JPEG", quality=92)
-    return buf.getvalue()
+from tests.helpers import MISCLASSIFIED_TEST, PAGES, chelsea_jpeg, metric, real_problem
+from ui import state
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -62,13 +40,13 @@ def test_train_default_run_shows_the_exercise_figures(app):
 def test_moving_the_sliders_retrains_and_grows_the_history(app):
     at = app("pages/train.py")
     assert len(at.dataframe[-1].value) == 1  # the default run
-    at.select_slider(key="lr").set_value(0.0001).run()
+    at.select_slider(key=state.TRAIN_LR).set_value(0.0001).run()
     assert not at.exception
     train_low, test_low = metric(at, "Train accuracy"), metric(at, "Test accuracy")
     assert (train_low, test_low) != ("99.04 %", "70.00 %")
     delta = next(m for m in at.metric if m.label == "Train accuracy").delta
     assert delta and delta.startswith("-"), "the change from the previous run is shown"
-    at.slider(key="iterations").set_value(500).run()
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(500).run()
     assert metric(at, "Train accuracy") != train_low
     history = at.dataframe[-1].value
     assert list(history["iterations"]) == [2000, 2000, 500]
@@ -78,7 +56,7 @@ def test_moving_the_sliders_retrains_and_grows_the_history(app):
 def test_a_stopped_run_keeps_the_previous_model_until_asked_again(app):
     at = app("pages/train.py")
     at.session_state["train_stop"] = True  # what the Stop button sends with the rerun its click starts
-    at.slider(key="iterations").set_value(3000).run()
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(3000).run()
     assert not at.exception
     assert "Training stopped before it finished" in at.info[0].value
     assert metric(at, "Train accuracy") == "99.04 %"  # the 2000-iteration model is still current
@@ -89,7 +67,7 @@ def test_a_stopped_run_keeps_the_previous_model_until_asked_again(app):
     at.button(key="train_resume").click().run()
     assert not at.info or "Training stopped" not in at.info[0].value
     assert list(at.dataframe[-1].value["iterations"]) == [2000, 3000]
-    at.slider(key="iterations").set_value(2000).run()  # any other setting trains as usual
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(2000).run()  # any other setting trains as usual
     assert list(at.dataframe[-1].value["iterations"]) == [2000, 3000, 2000]
 
 
@@ -160,17 +138,17 @@ def test_dataset_image_prediction_agrees_with_the_model(app):
     assert np.isclose(p, 0.528, atol=5e-4)  # the same figure the Mistakes page shows for test #5
 
 
-def test_a_downloaded_model_loads_back_and_drives_every_page(app):
-    at = app("pages/train.py")
-    at.select_slider(key="lr").set_value(0.0001).run()
-    trained = (metric(at, "Train accuracy"), metric(at, "Test accuracy"))
-    npz = next(d for d in at.get("download_button") if "model" in d.proto.label)
-    payload = at.session_state["catlr.model"]  # the exact model the download button serialises
-    from catlr import persistence
+def test_a_saved_model_loads_back_and_drives_every_page(app, real_data_dir):
+    # The bytes come from the core, trained apart from the app; the download button's own payload is
+    # checked in the real browser (tests/e2e/test_browser.py::test_the_downloaded_model_loads_back).
+    from catlr import engine, persistence
+    from catlr.config import TrainConfig
 
-    data = persistence.model_to_bytes(persistence.SavedModel.from_result(payload, num_px=64))
-    assert npz is not None
-    at.select_slider(key="lr").set_value(0.005).run()
+    _, problem = real_problem(real_data_dir)
+    result = engine.train(problem, TrainConfig(learning_rate=0.0001))
+    data = persistence.model_to_bytes(persistence.SavedModel.from_result(result, num_px=64))
+    trained = (f"{result.train_accuracy:.2f} %", f"{result.test_accuracy:.2f} %")
+    at = app("pages/train.py")
     assert metric(at, "Train accuracy") == "99.04 %"
     at.file_uploader(key="train_model_file").set_value(("mine.npz", data, "application/octet-stream")).run()
     at.button(key="train_use_model").click().run()
@@ -202,7 +180,7 @@ def test_a_bad_model_file_keeps_the_current_model(app, payload, match):
 
 def test_the_untrained_scene_works_on_every_page(app):
     at = app("pages/train.py")
-    at.slider(key="iterations").set_value(0).run()
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(0).run()
     assert metric(at, "Test accuracy") == "34.00 %"  # w = 0 says non-cat everywhere: 17 of 50
     for page in ["pages/mistakes.py", "pages/predict.py", "pages/inside.py"]:
         at.switch_page(page).run()
@@ -212,12 +190,12 @@ def test_the_untrained_scene_works_on_every_page(app):
 @pytest.mark.parametrize("scene, iterations, lr", [("overfitting", 10_000, 0.005), ("lr-too-high", 2000, 0.3)])
 def test_a_scene_link_sets_every_train_setting(app, scene, iterations, lr):
     at = app("pages/train.py")
-    at.slider(key="iterations").set_value(500).run()
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(500).run()
     at.switch_page("pages/home.py").run()
     at.query_params["scene"] = scene
     at.switch_page("pages/train.py").run()
-    assert at.slider(key="iterations").value == iterations
-    assert at.select_slider(key="lr").value == lr
+    assert at.slider(key=state.TRAIN_ITERATIONS).value == iterations
+    assert at.select_slider(key=state.TRAIN_LR).value == lr
     assert "scene" not in at.query_params
     assert not at.exception and not at.error
 

@@ -1,29 +1,16 @@
-"""bad-inputs.md sections C and D at the app level (AppTest): isolation, bad uploads, no tracebacks."""
+"""docs/bad-inputs.md sections C and D at the app level (AppTest): isolation, bad uploads, no tracebacks."""
 
 from __future__ import annotations
 
 import gc
-import io
-import sys
 import tomllib
 
 import pytest
 from h5fixtures import H5_CASES, case_files, write_dataset_files
-from PIL import Image
 
-from tests.conftest import REPO_ROOT, fresh_python_json
-
-PAGES = sorted(str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "pages").glob("*.py"))
-
-
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def png_bytes(color=(200, 30, 30)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (80, 60), color).save(buf, format="PNG")
-    return buf.getvalue()
+from tests.conftest import REPO_ROOT
+from tests.helpers import PAGES, metric, png_bytes
+from ui import state
 
 
 def test_S03_S08_server_config_hides_tracebacks_and_keeps_protections():
@@ -37,12 +24,12 @@ def test_S03_S08_server_config_hides_tracebacks_and_keeps_protections():
 
 
 def test_S03_an_unexpected_error_shows_a_message_not_a_traceback(app, monkeypatch):
-    import ui.model
+    from ui import session_model
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail /etc/passwd")
 
-    monkeypatch.setattr(ui.model, "ensure", broken)
+    monkeypatch.setattr(session_model, "ensure", broken)
     at = app("pages/home.py")
     at.switch_page("pages/mistakes.py").run()
     assert not at.exception
@@ -53,8 +40,8 @@ def test_S03_an_unexpected_error_shows_a_message_not_a_traceback(app, monkeypatc
 def test_S04_two_sessions_never_see_each_other(app):
     alice = app("pages/train.py")
     bob = app("pages/train.py")
-    alice.select_slider(key="lr").set_value(0.0001).run()
-    bob.slider(key="iterations").set_value(100).run()
+    alice.select_slider(key=state.TRAIN_LR).set_value(0.0001).run()
+    bob.slider(key=state.TRAIN_ITERATIONS).set_value(100).run()
     assert metric(alice, "Train accuracy") != metric(bob, "Train accuracy")
     assert list(alice.dataframe[-1].value["learning_rate"]) == [0.005, 0.0001]
     assert list(bob.dataframe[-1].value["iterations"]) == [2000, 100]
@@ -134,13 +121,13 @@ def test_N07_out_of_range_settings_in_the_url_are_ignored(app):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
-    at.query_params["lr"] = "1e6"
-    at.query_params["iterations"] = "99999999"
+    at.query_params[state.TRAIN_LR] = "1e6"
+    at.query_params[state.TRAIN_ITERATIONS] = "99999999"
     at.run()
     at.switch_page("pages/train.py").run()
     assert not at.exception and not at.error
-    assert at.select_slider(key="lr").value == 0.005
-    assert at.slider(key="iterations").value <= 10_000
+    assert at.select_slider(key=state.TRAIN_LR).value == 0.005
+    assert at.slider(key=state.TRAIN_ITERATIONS).value <= 10_000
 
 
 def test_N08_a_run_over_the_work_budget_is_refused_and_the_model_kept(app, tmp_path):
@@ -150,7 +137,7 @@ def test_N08_a_run_over_the_work_budget_is_refused_and_the_model_kept(app, tmp_p
     assert metric(at, "Training images") == "600"
     at.switch_page("pages/train.py").run()
     kept = (metric(at, "Train accuracy"), metric(at, "Test accuracy"))
-    at.slider(key="iterations").set_value(10_000).run()  # 10,000 × 600 > 5,000,000
+    at.slider(key=state.TRAIN_ITERATIONS).set_value(10_000).run()  # 10,000 × 600 > 5,000,000
     assert not at.exception
     assert len(at.error) == 1 and "at most 8,333 iterations" in at.error[0].value
     assert "previous model is kept" in at.error[0].value
@@ -169,74 +156,10 @@ def test_without_the_dataset_every_page_explains_how_to_get_it(page, tmp_path, m
     assert not at.exception
     if page == "pages/home.py":
         assert "Could not find" in at.error[0].value
-        assert any(b.key == "home_download" for b in at.button)
-        assert any(u.key == "home_train_file" for u in at.get("file_uploader"))
+        assert any(b.key == state.HOME_DOWNLOAD for b in at.button)
+        assert any(u.key == state.HOME_TRAIN_FILE for u in at.get("file_uploader"))
     else:
         assert "not loaded yet" in at.warning[0].value
-
-
-def test_the_server_runs_blas_on_one_thread():
-    # ui/__init__.py: concurrent callers of a multi-threaded OpenBLAS left buffers behind for good
-    code = (
-        "import json, numpy, ui; from threadpoolctl import threadpool_info; "
-        "print(json.dumps([i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas']))"
-    )
-    threads = fresh_python_json(code)
-    assert threads and set(threads) == {1}
-
-
-MMAP_PROBE = """
-import ctypes, json, numpy as np
-{import_ui}
-class Info(ctypes.Structure):
-    names = "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
-    _fields_ = [(n, ctypes.c_size_t) for n in names.split()]
-libc = ctypes.CDLL(None)
-libc.mallinfo2.restype = Info
-a = np.ones(4 << 20, np.uint8)
-del a
-before = libc.mallinfo2().hblkhd  # bytes in blocks that have a mapping of their own
-b = np.ones(1 << 20, np.uint8)
-print(json.dumps(libc.mallinfo2().hblkhd - before))
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator; this project's server is Linux")
-@pytest.mark.parametrize("import_ui", [True, False])
-def test_the_server_returns_freed_history_arrays_to_the_system(import_ui):
-    # ui/__init__.py fixes glibc's mmap threshold. Without it, freeing a 4 MB array raises the threshold,
-    # and the next 1 MB array comes from the heap instead of a mapping of its own (so the memory of
-    # closed sessions stayed with the process). Both cases are run, so the probe itself is checked too.
-    grew = fresh_python_json(MMAP_PROBE.format(import_ui="import ui" if import_ui else ""), drop_env=("MALLOC_",))
-    assert grew >= 1 << 20 if import_ui else grew == 0
-
-
-TRIM_PROBE = """
-import json, threading, time
-import numpy as np
-import ui
-
-def rss_mb():
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
-
-time.sleep(0.5)  # the trimming thread's first pass, at import, is done; the next is 10 s away
-blocks = [np.ones(60_000, np.uint8) for _ in range(600)]  # 36 MB of heap blocks (below the mmap threshold)
-allocated = rss_mb()
-del blocks[:-1]  # the last block stays at the top of the heap, so free() alone cannot give the rest back
-freed = rss_mb()
-ui.release_free_memory()
-print(json.dumps({"allocated": allocated, "freed": freed, "trimmed": rss_mb(),
-                  "threads": [t.name for t in threading.enumerate()]}))
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator; this project's server is Linux")
-def test_the_server_gives_free_heap_memory_back_to_the_system():
-    mb = fresh_python_json(TRIM_PROBE, drop_env=("MALLOC_",))
-    assert mb["freed"] > mb["allocated"] - 5  # freeing alone kept the memory: the situation being fixed
-    assert mb["trimmed"] < mb["freed"] - 25
-    assert "catlr-malloc-trim" in mb["threads"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -246,7 +169,7 @@ def test_a_page_run_leaves_nothing_for_the_garbage_collector(app, page):
     # page held (a model with megabytes of history, an uploaded dataset) outlived the run and the session
     # until a full garbage collection, which a busy server runs rarely (+94 MB after 8 sessions had gone).
     # Without a cycle, reference counting frees the page's globals as soon as the run ends.
-    from catlr.engine import TrainResult
+    from catlr.results import TrainResult
     from ui import state
 
     at = app(page)
@@ -267,15 +190,3 @@ def test_a_page_run_leaves_nothing_for_the_garbage_collector(app, page):
     assert not at.exception
     assert stranded == [], f"{page}'s globals were only freed by the cyclic garbage collector"
     assert models == []
-
-
-@pytest.mark.parametrize("script", ["app.py", *PAGES])
-def test_pages_define_no_functions(script):
-    # The rule behind the test above, for every branch of every page: helpers, callbacks and formatters
-    # live in ui/, where a function's globals are a module that lives as long as the server anyway.
-    import ast
-
-    tree = ast.parse((REPO_ROOT / script).read_text(encoding="utf-8"))
-    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    found = [f"line {n.lineno}: {type(n).__name__}" for n in ast.walk(tree) if isinstance(n, kinds)]
-    assert found == [], f"{script} defines {found}; move it to ui/"

@@ -1,14 +1,16 @@
-"""bad-inputs.md rows that only a real browser can show: deep links, escaping, isolation, slider storms."""
+"""docs/bad-inputs.md rows that only a real browser can show: deep links, escaping, isolation, slider storms."""
 
 from __future__ import annotations
 
 import urllib.request
 
 import pytest
-from test_browser import metric, open_app, press_on_slider
 
+from tests.e2e.browsing import expect_metric, open_app, press_on_slider
 from tests.e2e.server import streamlit_server, wait_idle
 from tests.h5fixtures import h5_bytes
+from tests.helpers import browser_metric
+from ui import state
 
 pytestmark = pytest.mark.e2e
 
@@ -46,43 +48,42 @@ def test_S01_a_hostile_file_name_is_shown_as_text(page, server, tmp_path):
 def test_S04_two_browser_sessions_keep_their_own_models(browser, server):
     alice_ctx, bob_ctx = browser.new_context(), browser.new_context()
     alice, bob = alice_ctx.new_page(), bob_ctx.new_page()
-    open_app(alice, server, "train?lr=0.0001&iterations=1500")
-    open_app(bob, server, "train?lr=0.01&iterations=1500")
-    assert metric(alice, "Train accuracy") == "68.42 %"  # exercise-api.md, lr 0.0001
-    assert metric(bob, "Train accuracy") == "99.52 %"  # exercise-api.md, lr 0.01
+    open_app(alice, server, "train?train_lr=0.0001&train_iterations=1500")
+    open_app(bob, server, "train?train_lr=0.01&train_iterations=1500")
+    assert browser_metric(alice, "Train accuracy") == "68.42 %"  # exercise-api.md, lr 0.0001
+    assert browser_metric(bob, "Train accuracy") == "99.52 %"  # exercise-api.md, lr 0.01
     alice.reload()
     wait_idle(alice)
-    assert metric(alice, "Train accuracy") == "68.42 %"
+    assert browser_metric(alice, "Train accuracy") == "68.42 %"
     alice_ctx.close()
     bob_ctx.close()
 
 
 def test_N09_dragging_through_twenty_values_settles_on_the_last_one(page, server):
     open_app(page, server, "train")
-    thumb = page.locator(".st-key-iterations input[type='range']")
+    thumb = page.locator(f".st-key-{state.TRAIN_ITERATIONS} input[type='range']")
     thumb.focus()
     for _ in range(20):
         thumb.press("ArrowLeft")  # 2000 -> 1000 in 20 quick steps, no waiting
     wait_idle(page)
     page.wait_for_timeout(500)
     wait_idle(page)
-    assert page.locator(".st-key-iterations [data-testid='stSliderThumbValue']").inner_text() == "1000"
-    # The metric belongs to the final setting: compare with the same setting reached in one step.
-    settled = metric(page, "Train accuracy")
+    assert page.locator(f".st-key-{state.TRAIN_ITERATIONS} [data-testid='stSliderThumbValue']").inner_text() == "1000"
+    # The metric belongs to the final setting: the same setting reached in one step, in another session.
     with urllib.request.urlopen(f"{server}/_stcore/health", timeout=5) as r:
         assert r.read().strip() == b"ok"
     other = page.context.browser.new_context().new_page()
-    open_app(other, server, "train?iterations=1000")
-    assert metric(other, "Train accuracy") == settled
+    open_app(other, server, f"train?{state.TRAIN_ITERATIONS}=1000")
+    expect_metric(page, "Train accuracy", browser_metric(other, "Train accuracy"))
     other.context.close()
-    press_on_slider(page, "iterations", "ArrowRight")
-    assert page.locator(".st-key-iterations [data-testid='stSliderThumbValue']").inner_text() == "1050"
+    press_on_slider(page, state.TRAIN_ITERATIONS, "ArrowRight")
+    assert page.locator(f".st-key-{state.TRAIN_ITERATIONS} [data-testid='stSliderThumbValue']").inner_text() == "1050"
 
 
 def test_N07_out_of_range_values_in_the_url_are_ignored(page, server):
-    open_app(page, server, "train?lr=1e6&iterations=99999999&l2=-3")
-    assert page.locator(".st-key-lr [data-testid='stSliderThumbValue']").inner_text() == "0.005"
-    assert metric(page, "Train accuracy") == "99.04 %"
+    open_app(page, server, "train?train_lr=1e6&train_iterations=99999999&train_l2=-3")
+    assert page.locator(f".st-key-{state.TRAIN_LR} [data-testid='stSliderThumbValue']").inner_text() == "0.005"
+    assert browser_metric(page, "Train accuracy") == "99.04 %"
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -100,7 +101,7 @@ def test_a_long_run_can_be_stopped_and_started_again(page, server, tmp_path, scr
     wait_idle(page)
     page.get_by_role("button", name="Use these files").click()
     wait_idle(page, 60_000)
-    assert metric(page, "Training images") == "2500"
+    assert browser_metric(page, "Training images") == "2500"
     page.locator("[data-testid='stSidebarNavLink']", has_text="Train").click()
     stop = page.get_by_role("button", name="Stop training")
     stop.wait_for(timeout=30_000)  # shown once the run has lasted long enough to be drawn live
@@ -112,5 +113,5 @@ def test_a_long_run_can_be_stopped_and_started_again(page, server, tmp_path, scr
     page.screenshot(path=str(screenshot_dir / "train-stopped.png"), full_page=True)
     page.get_by_role("button", name="Train 2,000 iterations at learning rate 0.005").click()
     wait_idle(page, 120_000)
-    assert metric(page, "Train accuracy").endswith("%")
+    assert browser_metric(page, "Train accuracy").endswith("%")
     assert page.get_by_role("button", name="Stop training").count() == 0

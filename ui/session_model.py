@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,8 +13,10 @@ import streamlit as st
 from catlr import engine, persistence
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
-from catlr.model import sigmoid
-from ui import data, state, widgets
+from catlr.logistic import sigmoid
+from catlr.problem import Problem
+from catlr.results import TrainResult
+from ui import charts, session_data, state
 
 # Training is a Python loop of small numpy calls that holds the GIL between them; several at once
 # starve the server's event loop (health checks took seconds under 8 concurrent runs). One run at a
@@ -24,8 +25,6 @@ _TRAINING_SLOT = threading.BoundedSemaphore(1)
 
 DEFAULT_CONFIG = TrainConfig()  # the exercise's 2000 iterations at learning rate 0.005
 MAX_RUNS = 50  # run history kept per user
-CURVE_POINTS = 400  # points kept per run for overlays
-LIVE_EVERY_SECONDS = 0.25  # runs shorter than this are drawn once, at the end, instead of flickering
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class RunRecord:
 
     run: int
     config: TrainConfig
-    engine: str
+    solver: str | None
     train_accuracy: float
     test_accuracy: float
     final_cost: float
@@ -49,74 +48,27 @@ class RunRecord:
         return f"#{self.run}: {c.num_iterations} it, lr={c.learning_rate:g}{l2}"
 
 
-def thin(n: int, most: int = CURVE_POINTS) -> np.ndarray:
-    """Indices 0..n-1 thinned to at most ``most`` evenly spaced points, always keeping the last."""
-    if n <= most:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, most).round().astype(int))
-
-
-def per_iteration(columns: dict[str, np.ndarray | None]) -> pd.DataFrame:
-    """Per-iteration series (index = iteration, thinned for drawing); None columns are left out."""
-    present = {name: np.asarray(values) for name, values in columns.items() if values is not None}
-    idx = thin(len(next(iter(present.values()))))
-    return pd.DataFrame({name: values[idx] for name, values in present.items()}, index=idx).rename_axis("iteration")
-
-
-def cost_frame(history: engine.History) -> pd.DataFrame:
-    """Train and test cost per iteration (thinned for drawing)."""
-    return per_iteration({"train cost": history.train_cost, "test cost": history.test_cost})
-
-
-def probabilities(result: engine.TrainResult, problem: engine.Problem, split: str, iteration: int) -> np.ndarray:
+def probabilities(result: TrainResult, problem: Problem, split: str, iteration: int) -> np.ndarray:
     """P(cat) of every image of ``split`` ("train" or "test") after ``iteration`` updates, shape (m,).
 
     The final model's scores are exact float64; earlier ones come from the stored float32 logits.
     """
     if iteration == result.iterations_run:
-        X = problem.X_test if split == "test" else problem.X_train
+        X, _ = problem.split(split)
         return engine.predict_proba(result.w, result.b, X)
-    z = (result.history.test_logits if split == "test" else result.history.train_logits)[iteration]
-    return sigmoid(z.astype(np.float64))
+    return sigmoid(result.history.logits(split)[iteration].astype(np.float64))
 
 
-class LiveDrawing:
-    """A training callback that redraws the progress bar and cost curves into ``slot``.
-
-    It redraws at most every ``every`` seconds, so only runs long enough to watch are drawn live, and
-    then offers a Stop button in ``stop_slot``. A class here rather than a closure in the page: a
-    function defined in a page keeps the page's globals (the model, the dataset) in a reference cycle
-    that outlives the session (tests/app/test_sessions_and_faults.py).
-    """
-
-    def __init__(self, slot, stop_slot, colors: list[str], every: float = LIVE_EVERY_SECONDS) -> None:
-        self.slot, self.stop_slot, self.colors, self.every = slot, stop_slot, colors, every
-        self.drawn_at, self.times = time.perf_counter(), 0
-
-    def __call__(self, progress: engine.Progress) -> None:
-        if time.perf_counter() - self.drawn_at <= self.every:
-            return
-        if not self.times:  # long enough to watch, so long enough to want to stop
-            self.stop_slot.button("Stop training", key=state.TRAIN_STOP, icon="⏹️")
-        with self.slot.container():
-            st.progress(
-                progress.iteration / max(progress.num_iterations, 1),
-                text=f"Iteration {progress.iteration:,} of {progress.num_iterations:,}",
-            )
-            widgets.line_chart(cost_frame(progress.history), "iteration", "cost", self.colors, height=300)
-        self.drawn_at, self.times = time.perf_counter(), self.times + 1
-
-
-def current() -> engine.TrainResult | None:
+def current() -> TrainResult | None:
     """The current model of this session, or None if none was trained yet."""
     return state.get(state.MODEL)
 
 
-def ensure() -> engine.TrainResult:
+def ensure() -> TrainResult:
     """The current model; on a cold start, train the default (2000, 0.005) model first."""
     result = current()
     if result is None:
-        data.require()
+        session_data.require()
         with st.spinner("Training the default model (2000 iterations, learning rate 0.005)…"):
             try:
                 result = train(DEFAULT_CONFIG)
@@ -126,48 +78,47 @@ def ensure() -> engine.TrainResult:
     return result
 
 
-def train(config: TrainConfig, callback: Callable | None = None, progress_every: int = 100) -> engine.TrainResult:
+def train(config: TrainConfig, callback: Callable | None = None, progress_every: int = 100) -> TrainResult:
     """Train on this user's dataset; only a finished run replaces the current model and joins the history.
 
     Raises:
         CatlrInputError: bad settings for this dataset or a diverged run; nothing in the session changes.
     """
     with _TRAINING_SLOT:
-        result = engine.train(data.problem(), config, callback=callback, progress_every=progress_every)
-    if result.stopped:
-        return result
-    _make_current(result, config)
+        result = engine.train(session_data.problem_in_use(), config, callback=callback, progress_every=progress_every)
+    if not result.stopped:
+        _make_current(result, config)
     return result
 
 
-def load(payload: bytes, name: str, sliders: TrainConfig) -> engine.TrainResult:
+def load(payload: bytes, name: str, sliders: TrainConfig) -> TrainResult:
     """Validate a saved model file and make it the current model (until a slider moves).
 
     Raises:
         CatlrInputError: not a usable catlr model for this dataset; nothing in the session changes.
     """
     saved = persistence.model_from_bytes(payload, name=name)
-    ds = data.dataset()
+    ds = session_data.dataset()
     if saved.num_px != ds.num_px:
         raise CatlrInputError(
             f"{name}: the model is for {saved.num_px}×{saved.num_px} images, this dataset has {ds.num_px}×{ds.num_px}"
         )
-    result = engine.evaluate(data.problem(), saved.w, saved.b, saved.config)
+    result = engine.evaluate(session_data.problem_in_use(), saved.w, saved.b, saved.config)
     _make_current(result, sliders)
     return result
 
 
-def _make_current(result: engine.TrainResult, sliders: TrainConfig) -> None:
+def _make_current(result: TrainResult, sliders: TrainConfig) -> None:
     """Commit a finished model: it becomes current and joins the run history."""
     previous = current()
     runs = list(state.get(state.RUNS, []))
     number = state.get(state.RUN_COUNTER, 0) + 1
-    idx = thin(result.iterations_run + 1)
+    idx = charts.thin(result.iterations_run + 1)
     runs.append(
         RunRecord(
             run=number,
             config=result.config,
-            engine=result.engine,
+            solver=result.solver,
             train_accuracy=float(result.train_accuracy),
             test_accuracy=float(result.test_accuracy),
             final_cost=float(result.final_cost),
@@ -183,10 +134,10 @@ def _make_current(result: engine.TrainResult, sliders: TrainConfig) -> None:
     state.put(state.RUN_COUNTER, number)
 
 
-def sweep(learning_rates: list[float], num_iterations: int) -> list[engine.TrainResult]:
+def sweep(learning_rates: list[float], num_iterations: int) -> list[TrainResult]:
     """Train one model per learning rate in one batched pass, on this user's dataset (one run at a time)."""
     with _TRAINING_SLOT:
-        return engine.sweep(data.problem(), learning_rates, num_iterations)
+        return engine.sweep(session_data.problem_in_use(), learning_rates, num_iterations)
 
 
 def runs() -> list[RunRecord]:
@@ -202,7 +153,7 @@ def runs_table(records: list[RunRecord]) -> pd.DataFrame:
             "iterations": [r.config.num_iterations for r in records],
             "learning_rate": [r.config.learning_rate for r in records],
             "l2": [r.config.l2 for r in records],
-            "engine": [r.engine for r in records],
+            "solver": [r.solver or "loaded" for r in records],
             "train_accuracy_pct": [round(r.train_accuracy, 4) for r in records],
             "test_accuracy_pct": [round(r.test_accuracy, 4) for r in records],
             "final_cost": [round(r.final_cost, 6) for r in records],

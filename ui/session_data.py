@@ -1,66 +1,62 @@
-"""The dataset and its prepared training problem.
+"""This user's dataset: the exercise's (shared by everyone, read-only) or their own uploaded .h5 files.
 
-The exercise's dataset and its Gram matrices are cached once per process and shared read-only by all
-users. A user's own uploaded .h5 files live in that user's session only.
+The exercise's dataset and its Gram matrices are cached once per process (:mod:`ui.cache`) and shared
+read-only by all users. A user's own uploaded files live in that user's session only.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
 import streamlit as st
 
-from catlr import data as catlr_data
-from catlr import engine, limits
+from catlr import data, data_files, limits, problem
 from catlr.errors import CatlrInputError
-from ui import state
+from ui import cache, state
 
 
-def _prepare(ds: catlr_data.Dataset) -> engine.Problem:
-    return engine.prepare(
-        catlr_data.flatten(ds.train_set_x_orig), ds.train_set_y, catlr_data.flatten(ds.test_set_x_orig), ds.test_set_y
-    )
+@dataclass(frozen=True, eq=False)
+class ActiveData:
+    """The dataset in use, its prepared problem, and ``key``: a short name for per-dataset caches."""
+
+    dataset: data.Dataset
+    problem: problem.Problem
+    key: str
 
 
-@st.cache_resource(show_spinner="Loading the dataset…")
-def _shared(data_dir: str) -> tuple[catlr_data.Dataset, engine.Problem]:
-    ds = catlr_data.load_dataset(data_dir)
-    return ds, _prepare(ds)
-
-
-def _locate() -> tuple[str | None, str | None]:
-    """(data folder, None) when the dataset is found, else (None, the reason with how to fix it)."""
-    try:
-        return str(catlr_data.find_data_dir()), None
-    except CatlrInputError as exc:
-        return None, str(exc)
-
-
-def _current() -> tuple[catlr_data.Dataset | None, engine.Problem | None, str | None]:
+def _current() -> tuple[ActiveData | None, str | None]:
+    """(the data in use, None), or (None, why it cannot be loaded with how to fix it)."""
     own = state.get(state.USER_DATA)
     if own is not None:
-        return own[0], own[1], None
-    folder, reason = _locate()
-    if folder is None:
-        return None, None, reason
+        return own, None
     try:
-        ds, problem = _shared(folder)
+        folder = str(data_files.find_data_dir())
+        dataset, prepared = cache.exercise_data(folder)
     except CatlrInputError as exc:
-        return None, None, str(exc)
-    return ds, problem, None
+        return None, str(exc)
+    return ActiveData(dataset, prepared, f"exercise:{folder}"), None
 
 
-def dataset() -> catlr_data.Dataset | None:
-    """This user's dataset (their own upload, else the exercise's), or None when it cannot be loaded."""
+def active() -> ActiveData | None:
+    """This user's data (their own upload, else the exercise's), or None when it cannot be loaded."""
     return _current()[0]
 
 
-def problem() -> engine.Problem:
+def dataset() -> data.Dataset | None:
+    """This user's dataset, or None when it cannot be loaded (see :func:`load_error`)."""
+    found = active()
+    return None if found is None else found.dataset
+
+
+def problem_in_use() -> problem.Problem:
     """The prepared problem (X, Y and the Gram matrices) of :func:`dataset`; call after it returned one."""
-    return _current()[1]
+    return active().problem
 
 
 def load_error() -> str | None:
     """Why :func:`dataset` returns None (no data folder, or a file that failed validation), else None."""
-    return _current()[2]
+    return _current()[1]
 
 
 def is_own() -> bool:
@@ -68,17 +64,18 @@ def is_own() -> bool:
     return state.get(state.USER_DATA) is not None
 
 
-def use_uploaded(train: bytes, test: bytes) -> catlr_data.Dataset:
+def use_uploaded(train: bytes, test: bytes) -> data.Dataset:
     """Validate two uploaded .h5 files (in the sandbox) and make them this user's dataset.
 
     Raises:
         CatlrInputError: the files are unusable; this user's dataset and model stay as they were.
     """
-    ds = catlr_data.load_dataset_from_bytes(train, test, source="your uploaded files")
-    problem = _prepare(ds)
+    dataset = data.load_dataset_from_bytes(train, test, source="your uploaded files")
+    key = "upload:" + hashlib.sha256(train + b"\0" + test).hexdigest()[:32]
+    own = ActiveData(dataset, problem.from_dataset(dataset), key)
     state.drop(*state.DATASET_DEPENDENT)
-    state.put(state.USER_DATA, (ds, problem))
-    return ds
+    state.put(state.USER_DATA, own)
+    return dataset
 
 
 def use_exercise_data() -> None:
@@ -86,14 +83,19 @@ def use_exercise_data() -> None:
     state.drop(state.USER_DATA, *state.DATASET_DEPENDENT)
 
 
-def require() -> catlr_data.Dataset:
+def typical_distance(active_data: ActiveData) -> float:
+    """How far apart the training images typically are (computed once per dataset)."""
+    return cache.typical_distance(active_data.key, active_data.dataset.train_set_x_orig)
+
+
+def require() -> data.Dataset:
     """The dataset, or stop this page with a pointer to the Home page's set-up panel."""
-    ds = dataset()
-    if ds is None:
+    found = dataset()
+    if found is None:
         st.warning("The dataset is not loaded yet. The **Home** page shows how to get it.", icon="🗂️")
         st.page_link("pages/home.py", label="Go to Home", icon="🏠")
         st.stop()
-    return ds
+    return found
 
 
 def own_dataset_panel() -> None:
@@ -106,7 +108,7 @@ def own_dataset_panel() -> None:
     u1, u2 = st.columns(2)
     train = u1.file_uploader("Training file (.h5)", key=state.HOME_TRAIN_FILE)
     test = u2.file_uploader("Test file (.h5)", key=state.HOME_TEST_FILE)
-    if st.button("Use these files", disabled=train is None or test is None, key="home_use_files"):
+    if st.button("Use these files", disabled=train is None or test is None, key=state.HOME_USE_FILES):
         try:
             with st.spinner("Checking the files in a sandbox…"):
                 own = use_uploaded(train.getvalue(), test.getvalue())
@@ -115,6 +117,6 @@ def own_dataset_panel() -> None:
         else:
             st.toast(f"Loaded {own.m_train} training and {own.m_test} test images of {own.num_px}×{own.num_px} px.")
             st.rerun()
-    if is_own() and st.button("Back to the exercise's dataset", key="home_back_to_exercise"):
+    if is_own() and st.button("Back to the exercise's dataset", key=state.HOME_BACK_TO_EXERCISE):
         use_exercise_data()
         st.rerun()

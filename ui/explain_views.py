@@ -1,12 +1,12 @@
 """Renderers that explain the current model exactly: its weights, one prediction, its history, its neighbours.
 
 Every function takes what it shows as arguments (no hidden globals) and a ``key_prefix`` that keeps the
-keys of its elements apart when a page shows it more than once. The maths is in :mod:`catlr.explain`.
+keys of its elements apart when a page shows it more than once (see :func:`ui.state.item_key`). The maths
+is in :mod:`catlr.explain` and :mod:`catlr.colours`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import altair as alt
@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from catlr import engine, explain
-from catlr.data import Dataset, flatten
-from catlr.model import sigmoid
-from ui import model, widgets
+from catlr import colours, explain
+from catlr.data import flatten
+from catlr.logistic import sigmoid
+from catlr.results import TrainResult
+from ui import charts, session_data, state, widgets
 
 CHANNEL_NAMES = ("red", "green", "blue")
 EXPLAIN_PX = 320  # side of the image and of its contribution overlay in "Why this prediction"
@@ -39,7 +40,7 @@ class WeightView:
     limit: float
 
 
-def weight_views(result: engine.TrainResult, num_px: int, iteration: int, same_scale: bool) -> list[WeightView]:
+def weight_views(result: TrainResult, num_px: int, iteration: int, same_scale: bool) -> list[WeightView]:
     """The weights at a checkpoint iteration: all channels summed per pixel, then red, green and blue alone.
 
     Args:
@@ -53,17 +54,17 @@ def weight_views(result: engine.TrainResult, num_px: int, iteration: int, same_s
         Four :class:`WeightView`; the three channels share one scale so they compare directly.
     """
     checkpoints = result.history.checkpoints
-    w_img = explain.weights_image(checkpoints[iteration], num_px)  # (n, n, 3)
+    w_img = colours.weights_image(checkpoints[iteration], num_px)  # (n, n, 3)
     if same_scale:
-        stack = np.stack([explain.weights_image(checkpoints[i], num_px) for i in checkpoints])  # (k, n, n, 3)
+        stack = np.stack([colours.weights_image(checkpoints[i], num_px) for i in checkpoints])  # (k, n, n, 3)
         sum_limit = float(np.abs(stack.sum(axis=3)).max())
         channel_limit = float(np.abs(stack).max())
     else:
         sum_limit = float(np.abs(w_img.sum(axis=2)).max())
         channel_limit = float(np.abs(w_img).max())
-    views = [WeightView("All channels (R + G + B)", explain.diverging_rgb(w_img.sum(axis=2), sum_limit), sum_limit)]
+    views = [WeightView("All channels (R + G + B)", colours.diverging_rgb(w_img.sum(axis=2), sum_limit), sum_limit)]
     for c, name in enumerate(CHANNEL_NAMES):
-        rgb = explain.diverging_rgb(w_img[:, :, c], channel_limit)
+        rgb = colours.diverging_rgb(w_img[:, :, c], channel_limit)
         views.append(WeightView(f"{name.capitalize()} channel", rgb, channel_limit))
     return views
 
@@ -83,7 +84,7 @@ def change_from_last(series: np.ndarray | None, at: int, unit: str = "") -> str 
 
 def colour_bar(limit: float, low: str = "non-cat", high: str = "cat") -> None:
     """A legend for the diverging colours: −limit (full blue) … 0 (white) … +limit (full red)."""
-    stops = explain.diverging_rgb(np.linspace(-1.0, 1.0, 11), 1.0)  # (11, 3) uint8
+    stops = colours.diverging_rgb(np.linspace(-1.0, 1.0, 11), 1.0)  # (11, 3) uint8
     gradient = ", ".join(f"#{r:02x}{g:02x}{b:02x}" for r, g, b in stops.tolist())
     st.markdown(
         '<div style="display:flex;align-items:center;gap:0.5rem;font-size:0.8rem;margin-top:-0.5rem">'
@@ -106,9 +107,35 @@ def breakdown_sentence(c: explain.Contribution, classes: tuple[str, str]) -> str
     )
 
 
+def _breakdown(c: explain.Contribution, classes: tuple[str, str], key_prefix: str) -> None:
+    """The logit's parts as a table, in words, and as bars."""
+    parts = pd.DataFrame(
+        {"part": list(PARTS), "value": [c.bias, c.positive, c.negative, c.logit], "colour": [GREY, RED, BLUE, INK]}
+    )
+    st.dataframe(
+        parts[["part", "value"]],
+        hide_index=True,
+        column_config={"value": st.column_config.NumberColumn(format="%.4f")},
+        key=state.item_key(key_prefix, "why", "parts"),
+    )
+    st.markdown(breakdown_sentence(c, classes))
+    bars = (
+        alt.Chart(parts)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=None),
+            y=alt.Y("part:N", sort=None, title=None),
+            color=alt.Color("colour:N", scale=None),
+            tooltip=["part", alt.Tooltip("value:Q", format=".4f")],
+        )
+        .properties(height=150)
+    )
+    st.altair_chart(bars, key=state.item_key(key_prefix, "why", "bars"))
+
+
 def why(
     image: np.ndarray,
-    result: engine.TrainResult,
+    result: TrainResult,
     classes: tuple[str, str],
     key_prefix: str,
     heading: str | None = "Why this prediction",
@@ -126,7 +153,7 @@ def why(
         The :class:`catlr.explain.Contribution` shown.
     """
     c = explain.contributions(result.w, result.b, image)
-    with st.container(key=f"{key_prefix}_why"):
+    with st.container(key=state.item_key(key_prefix, "why")):
         if heading:
             st.subheader(heading)
         left, middle, right = st.columns([2, 2, 3])
@@ -134,38 +161,13 @@ def why(
             widgets.upscale(image, EXPLAIN_PX), caption="What the model sees", width="stretch", output_format="PNG"
         )
         middle.image(
-            widgets.upscale(explain.overlay(image, c.pixel_map), EXPLAIN_PX),
+            widgets.upscale(colours.overlay(image, c.pixel_map), EXPLAIN_PX),
             caption="Red pixels push towards cat, blue ones away (Σ over R, G, B of wᵢ·xᵢ)",
             width="stretch",
             output_format="PNG",
         )
         with right:
-            parts = pd.DataFrame(
-                {
-                    "part": list(PARTS),
-                    "value": [c.bias, c.positive, c.negative, c.logit],
-                    "colour": [GREY, RED, BLUE, INK],
-                }
-            )
-            st.dataframe(
-                parts[["part", "value"]],
-                hide_index=True,
-                column_config={"value": st.column_config.NumberColumn(format="%.4f")},
-                key=f"{key_prefix}_why_parts",
-            )
-            st.markdown(breakdown_sentence(c, classes))
-            bars = (
-                alt.Chart(parts)
-                .mark_bar()
-                .encode(
-                    x=alt.X("value:Q", title=None),
-                    y=alt.Y("part:N", sort=None, title=None),
-                    color=alt.Color("colour:N", scale=None),
-                    tooltip=["part", alt.Tooltip("value:Q", format=".4f")],
-                )
-                .properties(height=150)
-            )
-            st.altair_chart(bars, key=f"{key_prefix}_why_bars")
+            _breakdown(c, classes, key_prefix)
         st.caption(
             "The model is linear, so this is exact, not an approximation: every pixel channel adds wᵢ·xᵢ to the "
             "logit, and the parts above add up to z."
@@ -176,7 +178,7 @@ def why(
 # ------------------------------------------------------------------------------------ over training
 
 
-def logits_for_dataset(result: engine.TrainResult, split: str, index: int) -> tuple[np.ndarray, np.ndarray]:
+def logits_for_dataset(result: TrainResult, split: str, index: int) -> tuple[np.ndarray, np.ndarray]:
     """One dataset image's logit after every update, from the recorded history.
 
     Args:
@@ -185,12 +187,11 @@ def logits_for_dataset(result: engine.TrainResult, split: str, index: int) -> tu
     Returns:
         (logits (n + 1,) float64, iterations (n + 1,) = 0, 1, …, n).
     """
-    table = result.history.train_logits if split == "train" else result.history.test_logits  # (n + 1, m)
-    z = np.asarray(table[:, index], dtype=np.float64)
+    z = np.asarray(result.history.logits(split)[:, index], dtype=np.float64)  # (n + 1,)
     return z, np.arange(z.size)
 
 
-def logits_for_image(result: engine.TrainResult, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def logits_for_image(result: TrainResult, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Any image's logit at each stored checkpoint: z_k = w_k·x + b_k.
 
     Args:
@@ -257,10 +258,10 @@ def flip(
     z = np.asarray(logits, dtype=np.float64).ravel()
     its = np.asarray(iterations).ravel()
     k = explain.flip_iteration(z)
-    with st.container(key=f"{key_prefix}_flip"):
+    with st.container(key=state.item_key(key_prefix, "flip")):
         if heading:
             st.subheader(heading)
-        keep = model.thin(z.size, FLIP_POINTS)
+        keep = charts.thin(z.size, FLIP_POINTS)
         if k is not None:
             keep = np.union1d(keep, [k - 1, k])  # the flip stays visible however thin the curve
         frame = pd.DataFrame({"iteration": its[keep], "P(cat)": sigmoid(z[keep])})
@@ -278,7 +279,7 @@ def flip(
             layers.append(
                 alt.Chart(pd.DataFrame({"x": [int(its[k])]})).mark_rule(color=INK, opacity=0.5).encode(x="x:Q")
             )
-        st.altair_chart(alt.layer(*layers).properties(height=220), key=f"{key_prefix}_flip_chart")
+        st.altair_chart(alt.layer(*layers).properties(height=220), key=state.item_key(key_prefix, "flip", "chart"))
         st.markdown(flip_sentence(z, its, classes))
         st.caption(f"Above the dashed line (P(cat) > 0.5) the model answers {classes[1]}.")
     return None if k is None else int(its[k])
@@ -287,26 +288,18 @@ def flip(
 # ------------------------------------------------------------------------------------ neighbours
 
 
-def dataset_fingerprint(dataset: Dataset) -> str:
-    """A short key naming a dataset's training images by content (the cache key of their typical distance)."""
-    images = np.ascontiguousarray(dataset.train_set_x_orig)
-    digest = hashlib.blake2b(images.data, digest_size=16).hexdigest()
-    return f"{images.shape}:{digest}"
-
-
-@st.cache_data(show_spinner="Measuring how far apart the training images are…", max_entries=8)
-def _typical_distance(fingerprint: str, _images: np.ndarray) -> float:
-    return explain.typical_distance(_images)
-
-
 def neighbours(
-    image: np.ndarray, dataset: Dataset, key_prefix: str, k: int = 5, heading: str | None = "Nearest training images"
+    image: np.ndarray,
+    active: session_data.ActiveData,
+    key_prefix: str,
+    k: int = 5,
+    heading: str | None = "Nearest training images",
 ) -> explain.Novelty:
     """Render the k training images closest to ``image``, and warn when it is unlike all of them.
 
     Args:
         image: (n, n, 3) uint8 the model sees.
-        dataset: the dataset whose training images are searched.
+        active: the data in use; its training images are searched.
         key_prefix: keeps this block's element keys unique on the page.
         k: how many neighbours.
         heading: a sub-heading, or None for none.
@@ -314,10 +307,11 @@ def neighbours(
     Returns:
         The :class:`catlr.explain.Novelty` of ``image``.
     """
+    dataset = active.dataset
     train = dataset.train_set_x_orig
     indices, distances = explain.nearest_images(image, train, k)
-    novelty = explain.novelty(image, train, _typical_distance(dataset_fingerprint(dataset), train))
-    with st.container(key=f"{key_prefix}_neighbours"):
+    novelty = explain.novelty(float(distances[0]), session_data.typical_distance(active))
+    with st.container(key=state.item_key(key_prefix, "neighbours")):
         if heading:
             st.subheader(heading)
         labels = dataset.train_set_y.ravel()

@@ -10,23 +10,23 @@ from streamlit.testing.v1 import AppTest
 
 from catlr import data, engine, explain
 from catlr.config import TrainConfig
-from ui import explain as ui_explain
+from catlr.problem import from_dataset
+from catlr.results import TrainResult
+from ui import explain_views
 
 MAGENTA = (255, 0, 255)
 
 
 @pytest.fixture(scope="module")
-def trained(real_data_dir) -> tuple[data.Dataset, engine.TrainResult]:
+def trained(real_data_dir) -> tuple[data.Dataset, TrainResult]:
     """The real dataset and the default model trained on it (once for this module)."""
     ds = data.load_dataset(real_data_dir)
-    problem = engine.prepare(
-        data.flatten(ds.train_set_x_orig), ds.train_set_y, data.flatten(ds.test_set_x_orig), ds.test_set_y
-    )
+    problem = from_dataset(ds)
     return ds, problem, engine.train(problem, TrainConfig())
 
 
 @pytest.fixture(scope="module")
-def gentle(trained) -> engine.TrainResult:
+def gentle(trained) -> TrainResult:
     """A short run at a small learning rate: many images never change their answer, some change it once."""
     _, problem, _ = trained
     return engine.train(problem, TrainConfig(num_iterations=300, learning_rate=0.001))
@@ -42,12 +42,13 @@ def render(ds, result, image, logits=None, iterations=None) -> AppTest:
     """Run a script that shows why / flip / neighbours for ``image`` and return the finished AppTest."""
 
     def script(ds, result, image, logits, iterations):
-        from ui import explain as ui_explain
+        from catlr.problem import from_dataset
+        from ui import explain_views, session_data
 
-        ui_explain.why(image, result, ds.classes, "t")
+        explain_views.why(image, result, ds.classes, "t")
         if logits is not None:
-            ui_explain.flip(logits, iterations, "t", ds.classes)
-        ui_explain.neighbours(image, ds, "t")
+            explain_views.flip(logits, iterations, "t", ds.classes)
+        explain_views.neighbours(image, session_data.ActiveData(ds, from_dataset(ds), "test-data"), "t")
 
     at = AppTest.from_function(
         script,
@@ -74,7 +75,7 @@ def test_the_logit_breakdown_adds_up_and_matches_the_model(trained, split, index
     image = (ds.test_set_x_orig if split == "test" else ds.train_set_x_orig)[index]
     at = render(ds, result, image)
     parts = at.dataframe[0].value.set_index("part")["value"]
-    bias, pos, neg, z = (parts[k] for k in ui_explain.PARTS)
+    bias, pos, neg, z = (parts[k] for k in explain_views.PARTS)
     assert bias == pytest.approx(result.b, abs=0)
     assert pos > 0 > neg
     assert bias + pos + neg == pytest.approx(z, rel=1e-12, abs=1e-12)
@@ -95,7 +96,7 @@ def test_flip_sentence_on_every_iteration_matches_catlr(trained, gentle):
     i = 5
     exact = explain.flip_iteration(result.history.test_logits[:, i])
     assert changes(result.history.test_logits)[i] > 1
-    z, its = ui_explain.logits_for_dataset(result, "test", i)
+    z, its = explain_views.logits_for_dataset(result, "test", i)
     at = render(ds, result, ds.test_set_x_orig[i], z, its)
     assert len(at.get("vega_lite_chart")) == 2  # the logit bars and P(cat) over training
     shown = next(t for t in texts(at) if t.startswith("The prediction"))
@@ -103,7 +104,7 @@ def test_flip_sentence_on_every_iteration_matches_catlr(trained, gentle):
 
     never = int(np.flatnonzero(changes(gentle.history.test_logits) == 0)[0])
     assert explain.flip_iteration(gentle.history.test_logits[:, never]) is None
-    z, its = ui_explain.logits_for_dataset(gentle, "test", never)
+    z, its = explain_views.logits_for_dataset(gentle, "test", never)
     at = render(ds, gentle, ds.test_set_x_orig[never], z, its)
     assert any(t.startswith("The prediction never changed") for t in texts(at))
 
@@ -111,13 +112,13 @@ def test_flip_sentence_on_every_iteration_matches_catlr(trained, gentle):
 def test_photo_logits_at_checkpoints_agree_with_the_recorded_history(gentle, trained):
     ds = trained[0]
     i = int(np.flatnonzero(changes(gentle.history.train_logits) == 1)[0])  # its answer changes exactly once
-    z, its = ui_explain.logits_for_image(gentle, ds.train_set_x_orig[i])
+    z, its = explain_views.logits_for_image(gentle, ds.train_set_x_orig[i])
     assert list(its) == sorted(gentle.history.checkpoints)
     np.testing.assert_allclose(z, gentle.history.train_logits[its, i], rtol=1e-4, atol=1e-4)  # both float32-based
 
     # With a single change, the checkpoint sentence brackets the exact iteration seen at every step.
     exact = explain.flip_iteration(gentle.history.train_logits[:, i])
-    sentence = ui_explain.flip_sentence(z, its, ds.classes)
+    sentence = explain_views.flip_sentence(z, its, ds.classes)
     found = re.search(r"between iteration ([\d,]+) and ([\d,]+)", sentence)
     low, high = (int(v.replace(",", "")) for v in found.groups())
     assert low < exact <= high
@@ -145,10 +146,11 @@ def test_a_uniform_magenta_square_is_flagged_as_unlike_the_training_set(trained)
     ds, _, result = trained
     alien = np.empty((ds.num_px, ds.num_px, 3), np.uint8)
     alien[...] = MAGENTA
-    z, its = ui_explain.logits_for_image(result, alien)
+    z, its = explain_views.logits_for_image(result, alien)
     at = render(ds, result, alien, z, its)
     assert len([c for image in at.image for c in image.captions if c.startswith("train #")]) == 5
     assert len(at.warning) == 1
-    expected = explain.novelty(alien, ds.train_set_x_orig)
+    nearest = explain.nearest_images(alien, ds.train_set_x_orig, 1)[1][0]
+    expected = explain.novelty(nearest, explain.typical_distance(ds.train_set_x_orig))
     assert expected.is_unusual
     assert at.warning[0].value == expected.sentence

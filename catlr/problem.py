@@ -1,0 +1,126 @@
+"""A training problem: the validated data and what the engine precomputes from it (the Gram matrices).
+
+Gradient descent from w = 0 keeps w in the span of the training images: w = X·α (α of shape (m,)), so
+the logits are wᵀX = αᵀG with the Gram matrix G = XᵀX (m, m), computed once per dataset. The test
+logits use K = X_testᵀX (m_test, m). When m is large the primal form (w itself) runs instead;
+``Problem.solver`` says which form ``solver="auto"`` picks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from catlr import limits
+from catlr.arrays import as_features, as_label_row, read_only
+from catlr.config import check_solver
+from catlr.data import Dataset, flatten
+from catlr.errors import CatlrInputError
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A validated, read-only training problem, shareable between users (every array is read-only).
+
+    Attributes:
+        X_train: (d, m) float64. Y_train: (1, m) float64 of 0/1.
+        X_test: (d, m_test) float64 or None. Y_test: (1, m_test) or None.
+        solver: ``"gram"`` or ``"primal"``, the form :func:`catlr.engine.train` runs for ``solver="auto"``.
+        GK: (m + m_test, m) the stacked [G; K] in gram form, else None.
+        G: (m, m) = X_trainᵀX_train, a view of GK (gram form only).
+        K: (m_test, m) = X_testᵀX_train, a view of GK (gram form with a test set only).
+    """
+
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray | None
+    Y_test: np.ndarray | None
+    solver: str
+    GK: np.ndarray | None
+    G: np.ndarray | None
+    K: np.ndarray | None
+
+    @property
+    def m_train(self) -> int:
+        return self.X_train.shape[1]
+
+    @property
+    def m_test(self) -> int:
+        return 0 if self.X_test is None else self.X_test.shape[1]
+
+    @property
+    def n_features(self) -> int:
+        return self.X_train.shape[0]
+
+    def split(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(X (d, m), Y (1, m)) of the split ``"train"`` or ``"test"``."""
+        return (self.X_test, self.Y_test) if name == "test" else (self.X_train, self.Y_train)
+
+
+def _test_split(X_test, Y_test, d: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if (X_test is None) != (Y_test is None):
+        raise CatlrInputError("give both X_test and Y_test, or neither")
+    if X_test is None:
+        return None, None
+    X_te = as_features(X_test, "X_test")
+    if X_te.shape[0] != d:
+        raise CatlrInputError(
+            f"X_test has {X_te.shape[0]:,} features but X_train has {d:,}; use images of the same size"
+        )
+    return X_te, as_label_row(Y_test, X_te.shape[1], "Y_test")
+
+
+def _gram(X_tr: np.ndarray, X_te: np.ndarray | None) -> np.ndarray:
+    """The stacked (m + m_test, m) [XᵀX; X_testᵀX], read-only."""
+    m = X_tr.shape[1]
+    GK = np.empty((m + (0 if X_te is None else X_te.shape[1]), m))
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        np.matmul(X_tr.T, X_tr, out=GK[:m])  # XᵀX: NumPy computes it as a symmetric rank-k update
+        if X_te is not None:
+            np.matmul(X_te.T, X_tr, out=GK[m:])
+    if not np.isfinite(GK).all():
+        raise CatlrInputError(
+            "the image values are too large to train on (their products overflow); scale them to [0, 1]"
+        )
+    return read_only(GK)
+
+
+def prepare(X_train, Y_train, X_test=None, Y_test=None, solver: str = "auto") -> Problem:
+    """Validate a dataset and precompute what the engine needs (G and K in the Gram form).
+
+    Args:
+        X_train: (d, m) training images, flattened and scaled. Y_train: (1, m) labels 0/1.
+        X_test: (d, m_test) or None. Y_test: (1, m_test) or None (both or neither).
+        solver: ``"auto"`` picks the Gram form when m ≤ min(d, ``limits.GRAM_MAX_EXAMPLES``); ``"gram"`` or
+            ``"primal"`` force one.
+
+    Returns:
+        A :class:`Problem` whose arrays are read-only copies.
+
+    Raises:
+        CatlrInputError: bad shapes, dtypes, labels or values.
+    """
+    check_solver(solver)
+    X_tr = as_features(X_train, "X_train")
+    d, m = X_tr.shape
+    Y_tr = as_label_row(Y_train, m, "Y_train")
+    X_te, Y_te = _test_split(X_test, Y_test, d)
+    if solver == "gram" and m > limits.GRAM_MAX_EXAMPLES:
+        raise CatlrInputError(
+            f"the Gram solver holds an m×m matrix and allows at most {limits.GRAM_MAX_EXAMPLES:,} training images; "
+            f"got {m:,}; use solver 'primal' or 'auto'"
+        )
+    if solver == "gram" or (solver == "auto" and m <= min(d, limits.GRAM_MAX_EXAMPLES)):
+        GK = _gram(X_tr, X_te)
+        K = None if X_te is None else GK[m:]
+        return Problem(X_tr, Y_tr, X_te, Y_te, "gram", GK, GK[:m], K)
+    return Problem(X_tr, Y_tr, X_te, Y_te, "primal", None, None, None)
+
+
+def from_dataset(dataset: Dataset, solver: str = "auto") -> Problem:
+    """The problem of a :class:`~catlr.data.Dataset`: its images flattened and divided by 255, its labels."""
+    return prepare(
+        flatten(dataset.train_set_x_orig), dataset.train_set_y, flatten(dataset.test_set_x_orig), dataset.test_set_y,
+        solver=solver,
+    )

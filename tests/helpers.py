@@ -1,0 +1,85 @@
+"""Helpers shared by the test modules: the page list, reading metrics, real photos, the real problem."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PAGES = [  # page files in menu order (ui/router.py)
+    "pages/home.py",
+    "pages/train.py",
+    "pages/dataset.py",
+    "pages/mistakes.py",
+    "pages/predict.py",
+    "pages/inside.py",
+]
+PAGE_TITLES = ["Home", "Train", "Dataset", "Mistakes", "Predict", "Inside the model"]
+MISCLASSIFIED_TEST = [5, 6, 10, 11, 13, 18, 19, 28, 29, 30, 33, 34, 41, 44, 46]  # ../shared/data/README.md
+
+
+def metric(at, label: str) -> str:
+    """The value of the AppTest metric labelled ``label``."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def browser_metric(page, label: str) -> str:
+    """The value of the metric labelled ``label`` on a Playwright page."""
+    box = page.locator("[data-testid='stMetric']", has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text()
+
+
+@cache
+def chelsea() -> np.ndarray:
+    """scikit-image's photo of a cat, (300, 451, 3) uint8."""
+    from skimage import data as skdata
+
+    return skdata.chelsea()
+
+
+def jpeg_bytes(rgb: np.ndarray, quality: int = 92) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def chelsea_jpeg() -> bytes:
+    """The cat photo as JPEG bytes, as a phone would upload it."""
+    return jpeg_bytes(chelsea())
+
+
+def png_bytes(color=(200, 30, 30), size=(80, 60)) -> bytes:
+    """A plain PNG of one colour."""
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def real_problem(real_data_dir: Path):
+    """(the real Dataset, its prepared Problem)."""
+    from catlr import data, problem
+
+    ds = data.load_dataset(real_data_dir)
+    return ds, problem.from_dataset(ds)
+
+
+def seeded(seed: int = 1234) -> np.random.Generator:
+    """A seeded generator: every random test input is reproducible."""
+    return np.random.default_rng(seed)
+
+
+def seed_flatten(images: np.ndarray) -> np.ndarray:
+    """The exercise's own preprocessing, written out here as the oracle: (m, n, n, 3) → (d, m)."""
+    return images.reshape(images.shape[0], -1).T / 255.0
+
+
+def real_split(folder: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The raw images and labels of one real file, read with h5py directly (no catlr code in between)."""
+    import h5py
+
+    with h5py.File(folder / f"{name}_catvnoncat.h5", "r") as f:
+        return f[f"{name}_set_x"][:], f[f"{name}_set_y"][:]

@@ -1,0 +1,44 @@
+"""ui.charts: thinned series that keep both ends, and the chart specs' data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from catlr import engine
+from catlr.config import TrainConfig
+from catlr.problem import prepare
+from ui import charts, train_view
+
+
+@pytest.fixture(scope="module")
+def result():
+    rng = np.random.default_rng(5)
+    X, Xt = rng.random((30, 12)), rng.random((30, 5))
+    Y, Yt = (rng.random((1, 12)) > 0.5).astype(float), (rng.random((1, 5)) > 0.5).astype(float)
+    return engine.train(prepare(X, Y, Xt, Yt), TrainConfig(num_iterations=900, learning_rate=0.05))
+
+
+@pytest.mark.parametrize("n, most", [(5, 400), (400, 400), (901, 400), (10_001, 37)])
+def test_thin_keeps_the_first_and_last_index_and_at_most_most(n, most):
+    idx = charts.thin(n, most)
+    assert idx[0] == 0 and idx[-1] == n - 1 and len(idx) == min(n, most)
+    assert np.all(np.diff(idx) > 0)
+
+
+def test_per_iteration_thins_long_runs_and_keeps_the_last_iteration(result):
+    frame = train_view.cost_frame(result.history)
+    assert list(frame.columns) == ["train cost", "test cost"] and frame.index.name == "iteration"
+    assert len(frame) == charts.CURVE_POINTS and frame.index[0] == 0 and frame.index[-1] == result.iterations_run
+    assert frame["train cost"].iloc[-1] == result.history.train_cost[-1]
+    kept = int(frame.index[200])
+    assert frame["test cost"].loc[kept] == result.history.test_cost[kept]  # a kept point is the exact value
+    short = charts.per_iteration({"a": np.arange(5.0), "left out": None})
+    assert list(short.columns) == ["a"] and list(short.index) == [0, 1, 2, 3, 4]
+
+
+def test_roc_spec_holds_every_point_and_the_threshold_dot():
+    spec = charts.roc_spec(np.array([0.0, 0.5, 1.0]), np.array([0.0, 0.75, 1.0]), (0.5, 0.75))
+    curve, dot = spec["layer"]
+    assert curve["data"]["values"] == [{"fpr": 0.0, "tpr": 0.0}, {"fpr": 0.5, "tpr": 0.75}, {"fpr": 1.0, "tpr": 1.0}]
+    assert dot["data"]["values"] == [{"fpr": 0.5, "tpr": 0.75}]

@@ -1,0 +1,32 @@
+"""Everything cached across users, in one place: only read-only things, shared by every session.
+
+``st.cache_resource`` objects are shared by all users, so only read-only data goes here (the
+exercise's dataset and its prepared problem, whose arrays are read-only). Per-user things live in
+``st.session_state`` (see :mod:`ui.state`). Cache keys are short strings, never arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from catlr import data, explain, problem
+
+
+@st.cache_resource(show_spinner="Loading the dataset…")
+def exercise_data(data_dir: str) -> tuple[data.Dataset, problem.Problem]:
+    """The exercise's dataset in ``data_dir`` and its prepared problem, loaded once per process."""
+    dataset = data.load_dataset(data_dir)
+    return dataset, problem.from_dataset(dataset)
+
+
+@st.cache_data(show_spinner="Measuring how far apart the training images are…", max_entries=8)
+def typical_distance(data_key: str, _images: np.ndarray) -> float:
+    """:func:`catlr.explain.typical_distance` of the training images of the dataset named ``data_key``."""
+    return explain.typical_distance(_images)
+
+
+def clear() -> None:
+    """Forget everything cached (after the dataset was downloaded, so the next visit loads it)."""
+    st.cache_resource.clear()
+    st.cache_data.clear()

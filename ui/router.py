@@ -1,0 +1,77 @@
+"""The router: page config, the navigation over pages/, presenter mode and the error guard, in one function.
+
+Streamlit 1.67 decides, when the first session of a server starts, whether a folder named ``pages/``
+beside ``app.py`` makes this an old-style multipage app; until some session runs ``st.navigation``, a
+deep link such as ``/train`` runs ``pages/train.py`` on its own (so does every AppTest run, which resets
+that decision). Every page therefore starts with :func:`ensure_routed` (through
+:func:`ui.widgets.header`): a page started outside the router runs the router in the same run, which
+runs the page inside it, and stops the outer copy. No rerun, so no widget event is lost; public API only.
+The documented contract this relies on: once any session runs ``st.navigation``, the ``pages/`` folder
+is ignored in all sessions (``tests/e2e/test_hardening.py`` checks a first request to a deep link).
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+
+import streamlit as st
+
+from catlr import runtime
+from ui import state
+
+_ROUTED: ContextVar[bool] = ContextVar("catlr_routed", default=False)
+_log = logging.getLogger("catlr")
+
+# Static CSS only (no user text ever goes into st.html): larger type for a projector.
+PRESENTER_CSS = """<style>
+  .stMainBlockContainer { font-size: 1.3rem; max-width: 100%; }
+  .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.3rem; }
+  [data-testid='stMetricValue'], [data-testid='stMetricValue'] * { font-size: 3.2rem !important; }
+  [data-testid='stMetricLabel'] p { font-size: 1.3rem; }
+  h1 { font-size: 3.2rem !important; }
+</style>"""
+
+
+def pages() -> list:
+    """Every page, in menu order (built per run: a Page carries per-run state)."""
+    return [
+        st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
+        st.Page("pages/train.py", title="Train", icon="📉", url_path="train"),
+        st.Page("pages/dataset.py", title="Dataset", icon="🖼️", url_path="dataset"),
+        st.Page("pages/mistakes.py", title="Mistakes", icon="❌", url_path="mistakes"),
+        st.Page("pages/predict.py", title="Predict", icon="🔮", url_path="predict"),
+        st.Page("pages/inside.py", title="Inside the model", icon="🔬", url_path="inside"),
+    ]
+
+
+def main() -> None:
+    """Run the app: process settings (once), page config, navigation, presenter mode, then the page."""
+    runtime.configure_process(server=True)
+    st.set_page_config(page_title="catlr — see a classifier learn", page_icon="🐱", layout="wide")
+    page = st.navigation(pages())
+    if st.sidebar.toggle(
+        "Presenter mode",
+        key=state.APP_PRESENTER,
+        bind="query-params",
+        help="Larger text for a projector; kept in the URL.",
+    ):
+        st.html(PRESENTER_CSS)
+    token = _ROUTED.set(True)
+    try:
+        page.run()
+    except Exception:  # noqa: BLE001 - Streamlit's own rerun/stop signals are BaseExceptions and pass through.
+        # Last line of defence: pages handle bad input themselves; this only catches our own bugs.
+        _log.exception("page %s failed", page.title)
+        st.error("Something went wrong on this page. Your model and data are unchanged; try again or reload.")
+    finally:
+        _ROUTED.reset(token)
+
+
+def ensure_routed() -> None:
+    """If Streamlit ran this page file on its own (``pages/`` folder mode), run it through the router instead."""
+    if _ROUTED.get():
+        return
+    _log.info("a page started outside app.py; running it through the router")
+    main()
+    st.stop()  # the outer, unrouted copy draws nothing more
