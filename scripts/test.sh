@@ -3,13 +3,20 @@
 # lint, unit tests, real-data tests, AppTest and real-browser tests. Extra arguments go to pytest.
 source "$(dirname "$0")/_venv.sh"
 ensure_requirements requirements-test.txt
-if [ ! -x /usr/lib/chromium/chromium ] && [ -z "${CATLR_CHROMIUM:-}" ]; then
+# Debian packages: chromium for the browser tests, the colour emoji font the page icons are drawn with
+# (without it the screenshots show empty boxes where the pages' emoji are).
+missing=()
+if [ ! -x /usr/lib/chromium/chromium ] && [ -z "${CATLR_CHROMIUM:-}" ]; then missing+=(chromium); fi
+if ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then missing+=(fonts-noto-color-emoji); fi
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing Debian's chromium for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
+    echo "installing Debian's ${missing[*]} for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif [[ " ${missing[*]} " == *" chromium "* ]]; then
     echo "the browser tests need chromium: run 'sudo apt-get install chromium' (or set CATLR_CHROMIUM)" >&2
     exit 1
+  else
+    echo "note: without fonts-noto-color-emoji the screenshots show boxes for the pages' emoji" >&2
   fi
 fi
 # The real dataset: CATLR_DATA_DIR if set, else ../shared/data beside the project.
