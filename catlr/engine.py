@@ -44,7 +44,7 @@ def _advance(descent: Descent, recorder: Recorder, last: int) -> None:
 def _result(descent: Descent, recorder: Recorder, j: int, config: TrainConfig, stopped: bool, seconds: float):
     return TrainResult(
         config=config,
-        w=descent.weights(recorder.last_state[:, j : j + 1]),
+        w=read_only(descent.weights(recorder.last_state[:, j : j + 1])),
         b=float(recorder.last_bias[j]),
         history=recorder.history(j),
         solver=descent.solver,

@@ -45,6 +45,12 @@ class Checkpoints(Mapping):
     def __len__(self) -> int:
         return len(self._states)
 
+    def nbytes(self) -> int:
+        """The memory the snapshots take once their weights are computed (float32 w of d values each)."""
+        first = next(iter(self._states.values()))
+        d = first.size if self._X is None else self._X.shape[0]
+        return sum(s.nbytes for s in self._states.values()) + len(self._states) * d * 4
+
 
 @dataclass(frozen=True, eq=False)
 class History:

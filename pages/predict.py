@@ -97,14 +97,20 @@ with o3:
 for note in shown.notes:
     st.info(note)
 
-why_tab, flip_tab, near_tab = st.tabs(["Why this prediction", "When did it flip", "Nearest training images"])
-with why_tab:
-    explain_views.why(shown.model_input, result, ds.classes, key_prefix=state.PAGE_PREDICT, heading=None)
-with flip_tab:
-    if shown.marker[0] == "Dataset":
-        logits, iterations = explain_views.logits_for_dataset(result, shown.marker[1], shown.marker[2])
-    else:
-        logits, iterations = explain_views.logits_for_image(result, shown.model_input)
-    explain_views.flip(logits, iterations, key_prefix=state.PAGE_PREDICT, classes=ds.classes, heading=None)
-with near_tab:
-    explain_views.neighbours(shown.model_input, session_data.active(), key_prefix=state.PAGE_PREDICT, heading=None)
+why_tab, flip_tab, near_tab = st.tabs(
+    ["Why this prediction", "When did it flip", "Nearest training images"], key=state.PREDICT_TAB, on_change="rerun"
+)
+if why_tab.open:
+    with why_tab:
+        explain_views.why(shown.model_input, result, ds.classes, key_prefix=state.PAGE_PREDICT, heading=None)
+if flip_tab.open:
+    with flip_tab:
+        if shown.marker[0] == "Dataset":
+            logits, iterations = explain_views.logits_for_dataset(result, shown.marker[1], shown.marker[2])
+        else:
+            logits, iterations = explain_views.logits_for_image(result, shown.model_input)
+        explain_views.flip(logits, iterations, key_prefix=state.PAGE_PREDICT, classes=ds.classes, heading=None)
+if near_tab.open:
+    with near_tab:
+        active = session_data.active()
+        explain_views.neighbours(shown.model_input, active, key_prefix=state.PAGE_PREDICT, heading=None)

@@ -57,27 +57,42 @@ if result is None:
 train_view.metrics_row(result, config)
 train_view.how_good(result, ds)
 
-cost_tab, acc_tab, lr_tab, history_tab = st.tabs(["Cost", "Accuracy", "Learning rates", "History"])
-with cost_tab:
-    train_view.cost_tab(result)
-with acc_tab:
-    train_view.accuracy_tab(result)
-with lr_tab:
-    s1, s2 = st.columns([3, 1])
-    rates = s1.multiselect(
-        "Learning rates to compare",
-        SWEEP_CHOICES,
-        default=[0.01, 0.001, 0.0001],
-        format_func=widgets.number,
-        key=state.TRAIN_SWEEP_RATES,
-        bind="query-params",
-    )
-    sweep_iterations = s2.number_input(
-        "Iterations", 1, 10_000, 1500, step=100, key=state.TRAIN_SWEEP_ITERATIONS, bind="query-params"
-    )
-    if not rates:
-        st.info("Pick at least one learning rate.")
-    elif (compared := train_view.comparison(rates, sweep_iterations)) is not None:
-        train_view.comparison_block(compared)
-with history_tab:
-    train_view.history_tab(result, ds, config)
+# Only the open tab runs (a tab switch reruns the page): the comparison trains only when asked for.
+cost_tab, acc_tab, lr_tab, history_tab = st.tabs(
+    ["Cost", "Accuracy", "Learning rates", "History"], key=state.TRAIN_TAB, on_change="rerun"
+)
+if cost_tab.open:
+    with cost_tab:
+        train_view.cost_tab(result)
+if acc_tab.open:
+    with acc_tab:
+        train_view.accuracy_tab(result)
+if lr_tab.open:
+    with lr_tab:
+        s1, s2 = st.columns([3, 1])
+        rates = s1.multiselect(
+            "Learning rates to compare",
+            SWEEP_CHOICES,
+            default=[0.01, 0.001, 0.0001],
+            format_func=widgets.number,
+            key=state.TRAIN_SWEEP_RATES,
+            bind="query-params",
+            persist_state="session",  # kept while another tab is open
+        )
+        sweep_iterations = s2.number_input(
+            "Iterations",
+            1,
+            10_000,
+            1500,
+            step=100,
+            key=state.TRAIN_SWEEP_ITERATIONS,
+            bind="query-params",
+            persist_state="session",
+        )
+        if not rates:
+            st.info("Pick at least one learning rate.")
+        elif (compared := train_view.comparison(rates, sweep_iterations)) is not None:
+            train_view.comparison_block(compared)
+if history_tab.open:
+    with history_tab:
+        train_view.history_tab(result, ds, config)

@@ -83,3 +83,9 @@ def real_split(folder: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
 
     with h5py.File(folder / f"{name}_catvnoncat.h5", "r") as f:
         return f[f"{name}_set_x"][:], f[f"{name}_set_y"][:]
+
+
+def open_tab(at, key: str, label: str):
+    """Open the tab ``label`` of the tabs keyed ``key`` in an AppTest (only the open tab's content runs)."""
+    at.session_state[key] = label
+    return at.run()

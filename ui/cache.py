@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from catlr import data, explain, problem
+from catlr import data, explain, problem, store
+
+STORE_BYTES = 64 * 1024 * 1024  # finished runs shared by every session of this process
 
 
 @st.cache_resource(show_spinner="Loading the dataset…")
@@ -24,6 +26,12 @@ def exercise_data(data_dir: str) -> tuple[data.Dataset, problem.Problem]:
 def typical_distance(data_key: str, _images: np.ndarray) -> float:
     """:func:`catlr.explain.typical_distance` of the training images of the dataset named ``data_key``."""
     return explain.typical_distance(_images)
+
+
+@st.cache_resource
+def results() -> store.ResultStore:
+    """The process's store of finished runs (read-only results shared by every user, least recently used out)."""
+    return store.ResultStore(STORE_BYTES)
 
 
 def clear() -> None:

@@ -126,11 +126,13 @@ def picked(result: TrainResult, ds: Dataset, splits: dict, scores: dict, thresho
         f"True label: **{ds.classes[y]}** (y = {y}). The model says **{ds.classes[int(p > threshold)]}**"
         f" with P(cat) = {p:.4f}."
     )
-    why_tab, flip_tab = st.tabs(["Why this prediction", "When did it flip"])
-    with why_tab:
-        if iteration != result.iterations_run:
-            st.caption("The breakdown is for the final model.")
-        explain_views.why(splits[split][1][i], result, ds.classes, key_prefix=state.PAGE_MISTAKES, heading=None)
-    with flip_tab:
-        logits, iterations = explain_views.logits_for_dataset(result, split, i)
-        explain_views.flip(logits, iterations, key_prefix=state.PAGE_MISTAKES, classes=ds.classes, heading=None)
+    why_tab, flip_tab = st.tabs(["Why this prediction", "When did it flip"], key=state.MISTAKES_TAB, on_change="rerun")
+    if why_tab.open:
+        with why_tab:
+            if iteration != result.iterations_run:
+                st.caption("The breakdown is for the final model.")
+            explain_views.why(splits[split][1][i], result, ds.classes, key_prefix=state.PAGE_MISTAKES, heading=None)
+    if flip_tab.open:
+        with flip_tab:
+            logits, iterations = explain_views.logits_for_dataset(result, split, i)
+            explain_views.flip(logits, iterations, key_prefix=state.PAGE_MISTAKES, classes=ds.classes, heading=None)

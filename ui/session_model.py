@@ -16,7 +16,7 @@ from catlr.errors import CatlrInputError
 from catlr.logistic import sigmoid
 from catlr.problem import Problem
 from catlr.results import TrainResult
-from ui import charts, session_data, state
+from ui import cache, charts, session_data, state
 
 # Training is a Python loop of small numpy calls that holds the GIL between them; several at once
 # starve the server's event loop (health checks took seconds under 8 concurrent runs). One run at a
@@ -78,14 +78,36 @@ def ensure() -> TrainResult:
     return result
 
 
+def shared_run(config: TrainConfig, callback: Callable | None = None, progress_every: int = 100) -> TrainResult:
+    """The run of ``config`` on this user's data: from the process's store when anyone made it already, else
+    trained now (one run at a time per server) and stored for everyone. A stopped run is not stored.
+
+    Raises:
+        CatlrInputError: bad settings for this dataset or a diverged run.
+    """
+    active, results = session_data.active(), cache.results()
+    key = (active.key, config)
+    found = results.get(key)
+    if found is not None:
+        return found
+    with _TRAINING_SLOT:
+        found = results.get(key)  # made by another session while this one waited
+        if found is not None:
+            return found
+        result = engine.train(active.problem, config, callback=callback, progress_every=progress_every)
+    if not result.stopped:
+        results.put(key, result)
+    return result
+
+
 def train(config: TrainConfig, callback: Callable | None = None, progress_every: int = 100) -> TrainResult:
-    """Train on this user's dataset; only a finished run replaces the current model and joins the history.
+    """Train on this user's dataset (or reuse the same run made for anyone); only a finished run replaces the
+    current model and joins the history.
 
     Raises:
         CatlrInputError: bad settings for this dataset or a diverged run; nothing in the session changes.
     """
-    with _TRAINING_SLOT:
-        result = engine.train(session_data.problem_in_use(), config, callback=callback, progress_every=progress_every)
+    result = shared_run(config, callback, progress_every)
     if not result.stopped:
         _make_current(result, config)
     return result
@@ -135,9 +157,17 @@ def _make_current(result: TrainResult, sliders: TrainConfig) -> None:
 
 
 def sweep(learning_rates: list[float], num_iterations: int) -> list[TrainResult]:
-    """Train one model per learning rate in one batched pass, on this user's dataset (one run at a time)."""
-    with _TRAINING_SLOT:
-        return engine.sweep(session_data.problem_in_use(), learning_rates, num_iterations)
+    """One model per learning rate in one batched pass on this user's dataset, shared like :func:`shared_run`."""
+    active, results = session_data.active(), cache.results()
+    key = (active.key, "sweep", tuple(learning_rates), num_iterations)
+    found = results.get(key)
+    if found is None:
+        with _TRAINING_SLOT:
+            found = results.get(key)
+            if found is None:
+                found = engine.sweep(active.problem, learning_rates, num_iterations)
+                results.put(key, found)
+    return found
 
 
 def runs() -> list[RunRecord]:

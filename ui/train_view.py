@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 import pandas as pd
@@ -203,9 +204,11 @@ def history_tab(result: TrainResult, ds: Dataset, config: TrainConfig) -> None:
     table = session_model.runs_table(session_model.runs())
     st.dataframe(table, hide_index=True)
     d1, d2 = st.columns(2)
+    # Deferred: the file is made when the button is clicked, not on every rerun (and no stale media URL is
+    # left behind for the browser to fetch when a rerun replaces the model).
     d1.download_button(
         "Download the history (CSV)",
-        table.to_csv(index=False),
+        functools.partial(table.to_csv, index=False),
         "catlr-history.csv",
         "text/csv",
         key=state.TRAIN_DOWNLOAD_CSV,
@@ -213,7 +216,7 @@ def history_tab(result: TrainResult, ds: Dataset, config: TrainConfig) -> None:
     saved = persistence.SavedModel.from_result(result, num_px=ds.num_px)
     d2.download_button(
         "Download the model (.npz)",
-        persistence.model_to_bytes(saved),
+        functools.partial(persistence.model_to_bytes, saved),
         "catlr-model.npz",
         "application/octet-stream",
         key=state.TRAIN_DOWNLOAD_MODEL,

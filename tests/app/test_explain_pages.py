@@ -45,6 +45,9 @@ def test_learning_rate_race_diagnoses_each_curve(app, oracle):
         explain.diagnose_curve(r.history.train_cost) for r in engine.sweep(problem, [0.01, 0.001, 0.0001], 1500)
     ]
     at = app("pages/train.py")
+    assert not at.dataframe and not any("too slow" in m.value for m in at.markdown), "not computed until asked"
+    at.session_state[state.TRAIN_TAB] = "Learning rates"  # the user opens the tab
+    at.run()
     table = at.dataframe[0].value
     assert list(table["diagnosis"]) == [d.kind for d in expected]
     assert "too slow" in list(table["diagnosis"])  # lr 0.0001 barely moves in 1500 iterations

@@ -10,7 +10,7 @@ import pytest
 from catlr import cli
 from catlr.data import load_dataset
 from tests.conftest import REPO_ROOT
-from tests.helpers import MISCLASSIFIED_TEST, PAGES, chelsea_jpeg, metric, real_problem
+from tests.helpers import MISCLASSIFIED_TEST, PAGES, chelsea_jpeg, metric, open_tab, real_problem
 from ui import state
 
 
@@ -39,6 +39,7 @@ def test_train_default_run_shows_the_exercise_figures(app):
 
 def test_moving_the_sliders_retrains_and_grows_the_history(app):
     at = app("pages/train.py")
+    open_tab(at, state.TRAIN_TAB, "History")
     assert len(at.dataframe[-1].value) == 1  # the default run
     at.select_slider(key=state.TRAIN_LR).set_value(0.0001).run()
     assert not at.exception
@@ -55,6 +56,7 @@ def test_moving_the_sliders_retrains_and_grows_the_history(app):
 
 def test_a_stopped_run_keeps_the_previous_model_until_asked_again(app):
     at = app("pages/train.py")
+    open_tab(at, state.TRAIN_TAB, "History")
     at.session_state["train_stop"] = True  # what the Stop button sends with the rerun its click starts
     at.slider(key=state.TRAIN_ITERATIONS).set_value(3000).run()
     assert not at.exception
@@ -73,6 +75,7 @@ def test_a_stopped_run_keeps_the_previous_model_until_asked_again(app):
 
 def test_learning_rate_comparison_reproduces_the_exercise(app):
     at = app("pages/train.py")
+    open_tab(at, state.TRAIN_TAB, "Learning rates")
     table = at.dataframe[0].value
     assert list(table["learning rate"]) == ["0.01", "0.001", "0.0001"]
     # exercise-api.md: 1500 iterations -> 99.52 / 68.0, 88.995 / 64.0, 68.42 / 36.0
@@ -149,6 +152,7 @@ def test_a_saved_model_loads_back_and_drives_every_page(app, real_data_dir):
     data = persistence.model_to_bytes(persistence.SavedModel.from_result(result, num_px=64))
     trained = (f"{result.train_accuracy:.2f} %", f"{result.test_accuracy:.2f} %")
     at = app("pages/train.py")
+    open_tab(at, state.TRAIN_TAB, "History")
     assert metric(at, "Train accuracy") == "99.04 %"
     at.file_uploader(key="train_model_file").set_value(("mine.npz", data, "application/octet-stream")).run()
     at.button(key="train_use_model").click().run()
@@ -171,6 +175,7 @@ def test_a_saved_model_loads_back_and_drives_every_page(app, real_data_dir):
 )
 def test_a_bad_model_file_keeps_the_current_model(app, payload, match):
     at = app("pages/train.py")
+    open_tab(at, state.TRAIN_TAB, "History")
     at.file_uploader(key="train_model_file").set_value(("mine.npz", payload, "application/octet-stream")).run()
     at.button(key="train_use_model").click().run()
     assert not at.exception
@@ -230,5 +235,6 @@ def test_comparison_settings_come_from_the_url(real_data_dir, monkeypatch):
     at.query_params["train_sweep_iterations"] = "500"
     at.run()
     at.switch_page("pages/train.py").run()
+    open_tab(at, state.TRAIN_TAB, "Learning rates")
     assert at.number_input(key="train_sweep_iterations").value == 500
     assert not at.exception and not at.error

@@ -9,7 +9,7 @@ import pytest
 from h5fixtures import H5_CASES, case_files, write_dataset_files
 
 from tests.conftest import REPO_ROOT
-from tests.helpers import PAGES, metric, png_bytes
+from tests.helpers import PAGES, metric, open_tab, png_bytes
 from ui import state
 
 
@@ -38,8 +38,8 @@ def test_S03_an_unexpected_error_shows_a_message_not_a_traceback(app, monkeypatc
 
 
 def test_S04_two_sessions_never_see_each_other(app):
-    alice = app("pages/train.py")
-    bob = app("pages/train.py")
+    alice = open_tab(app("pages/train.py"), state.TRAIN_TAB, "History")
+    bob = open_tab(app("pages/train.py"), state.TRAIN_TAB, "History")
     alice.select_slider(key=state.TRAIN_LR).set_value(0.0001).run()
     bob.slider(key=state.TRAIN_ITERATIONS).set_value(100).run()
     assert metric(alice, "Train accuracy") != metric(bob, "Train accuracy")

@@ -47,3 +47,9 @@ def expect_metric(page, label: str, value: str, timeout: float = 15_000) -> None
     """Wait until the metric labelled ``label`` shows ``value`` (a rerun in flight may still show the old one)."""
     box = page.locator("[data-testid='stMetric']", has_text=label).first
     expect(box.locator("[data-testid='stMetricValue']")).to_have_text(value, timeout=timeout)
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab and wait for the rerun that draws its content (only the open tab's content runs)."""
+    page.get_by_role("tab", name=name).click()
+    wait_idle(page)

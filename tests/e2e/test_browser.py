@@ -11,7 +11,15 @@ from catlr import engine
 from catlr.config import TrainConfig
 from catlr.data import flatten, load_dataset
 from catlr.problem import from_dataset
-from tests.e2e.browsing import assert_no_exception, expect_metric, full_screenshot, go, open_app, press_on_slider
+from tests.e2e.browsing import (
+    assert_no_exception,
+    expect_metric,
+    full_screenshot,
+    go,
+    open_app,
+    open_tab,
+    press_on_slider,
+)
 from tests.e2e.server import wait_idle
 from tests.helpers import PAGE_TITLES, browser_metric, chelsea_jpeg, real_problem
 from ui import state
@@ -112,10 +120,10 @@ def test_why_this_prediction_when_it_flipped_and_its_neighbours(page, server, tm
     why = page.locator(".st-key-predict_why")
     assert "P(cat) = σ(z)" in why.inner_text()
     full_screenshot(page, screenshot_dir / "predict-why.png")
-    page.get_by_role("tab", name="When did it flip").click()
+    open_tab(page, "When did it flip")
     assert "changed" in page.locator(".st-key-predict_flip").inner_text()
     full_screenshot(page, screenshot_dir / "predict-flip.png")
-    page.get_by_role("tab", name="Nearest training images").click()
+    open_tab(page, "Nearest training images")
     assert page.locator(".st-key-predict_neighbours [data-testid='stImage']").count() == 5
     full_screenshot(page, screenshot_dir / "predict-neighbours.png")
     assert_no_exception(page)
@@ -161,10 +169,10 @@ def test_home_scenes_open_their_settings(page, server):
 
 def test_learning_rate_race_and_history_tabs(page, server, screenshot_dir):
     open_app(page, server, "train")
-    page.get_by_role("tab", name="Learning rates").click()
+    open_tab(page, "Learning rates")
     assert page.get_by_text("lr = 0.0001 — too slow.").count() == 1
     full_screenshot(page, screenshot_dir / "train-learning-rates.png")
-    page.get_by_role("tab", name="History").click()
+    open_tab(page, "History")
     assert page.get_by_text("Load a saved model (.npz)").count() == 1
     page.get_by_text("How good is 70.00 %?").click()
     full_screenshot(page, screenshot_dir / "train-history.png")
@@ -177,7 +185,7 @@ def test_the_downloaded_model_loads_back(page, server, real_data_dir, tmp_path):
 
     open_app(page, server, f"train?{state.TRAIN_LR}=0.0001")
     trained = (browser_metric(page, "Train accuracy"), browser_metric(page, "Test accuracy"))
-    page.get_by_role("tab", name="History").click()
+    open_tab(page, "History")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the model (.npz)").click()
     saved_path = tmp_path / "downloaded.npz"
@@ -190,7 +198,7 @@ def test_the_downloaded_model_loads_back(page, server, real_data_dir, tmp_path):
 
     press_on_slider(page, state.TRAIN_LR, "ArrowRight", 5)  # 0.0001 -> 0.005: another model
     assert browser_metric(page, "Train accuracy") == "99.04 %"
-    page.get_by_role("tab", name="History").click()
+    open_tab(page, "History")
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(saved_path))
     wait_idle(page)
     page.get_by_role("button", name="Use this model").click()

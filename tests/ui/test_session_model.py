@@ -38,3 +38,17 @@ def test_probabilities_at_an_earlier_iteration_come_from_its_logits(run, split):
     assert at_300.shape == (logits.shape[1],)
     np.testing.assert_allclose(at_300, 1 / (1 + np.exp(-logits[300].astype(np.float64))), rtol=1e-12)
     assert not np.allclose(at_300, got)
+
+
+def test_two_sessions_share_one_run_of_the_same_settings(app):
+    from ui import cache, state
+
+    alice, bob = app("pages/train.py"), app("pages/train.py")
+    assert alice.session_state[state.MODEL] is bob.session_state[state.MODEL]  # trained once, shared read-only
+    before = cache.results().hits
+    alice.select_slider(key=state.TRAIN_LR).set_value(0.001).run()
+    bob.select_slider(key=state.TRAIN_LR).set_value(0.001).run()
+    assert alice.session_state[state.MODEL] is bob.session_state[state.MODEL]
+    assert cache.results().hits > before
+    alice.select_slider(key=state.TRAIN_LR).set_value(0.002).run()
+    assert alice.session_state[state.MODEL] is not bob.session_state[state.MODEL]  # per-user choice stays per user
