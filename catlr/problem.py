@@ -8,7 +8,12 @@ logits use K = X_testᵀX (m_test, m). When m is large the primal form (w itself
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -118,9 +123,65 @@ def prepare(X_train, Y_train, X_test=None, Y_test=None, solver: str = "auto") ->
     return Problem(X_tr, Y_tr, X_te, Y_te, "primal", None, None, None)
 
 
-def from_dataset(dataset: Dataset, solver: str = "auto") -> Problem:
-    """The problem of a :class:`~catlr.data.Dataset`: its images flattened and divided by 255, its labels."""
-    return prepare(
-        flatten(dataset.train_set_x_orig), dataset.train_set_y, flatten(dataset.test_set_x_orig), dataset.test_set_y,
-        solver=solver,
-    )
+def from_dataset(dataset: Dataset, solver: str = "auto", cache_dir: Path | None = None) -> Problem:
+    """The problem of a :class:`~catlr.data.Dataset`: its images flattened and divided by 255, its labels.
+
+    With ``cache_dir``, the prepared arrays (X_train, X_test and [G; K]) are kept there as .npy files named
+    by the sha256 of the dataset's content, and later calls (in any process) map them read-only instead of
+    computing them: several server processes then share one copy in the system's page cache.
+    """
+    if cache_dir is None:
+        return _from_dataset(dataset, solver)
+    folder = Path(cache_dir) / f"problem-{_digest(dataset, solver)}"
+    cached = _load_cached(folder, dataset)
+    if cached is not None:
+        return cached
+    problem = _from_dataset(dataset, solver)
+    if problem.solver == "gram":
+        shutil.rmtree(folder, ignore_errors=True)  # a damaged copy, if any, is replaced
+        _save_cached(folder, problem)
+    return problem
+
+
+def _from_dataset(dataset: Dataset, solver: str) -> Problem:
+    X_train, X_test = flatten(dataset.train_set_x_orig), flatten(dataset.test_set_x_orig)
+    return prepare(X_train, dataset.train_set_y, X_test, dataset.test_set_y, solver=solver)
+
+
+_CACHED = ("X_train", "X_test", "GK")
+
+
+def _digest(dataset: Dataset, solver: str) -> str:
+    """sha256 of everything the prepared arrays depend on (images, labels, shapes, solver, format)."""
+    h = hashlib.sha256(f"catlr-problem-1:{solver}".encode())
+    for a in (dataset.train_set_x_orig, dataset.train_set_y, dataset.test_set_x_orig, dataset.test_set_y):
+        h.update(repr((a.shape, a.dtype.str)).encode())
+        h.update(np.ascontiguousarray(a).data)
+    return h.hexdigest()[:40]
+
+
+def _load_cached(folder: Path, dataset: Dataset) -> Problem | None:
+    """The cached problem in ``folder`` mapped read-only, or None when it is missing or does not fit."""
+    try:
+        X_tr, X_te, GK = (np.load(folder / f"{name}.npy", mmap_mode="r") for name in _CACHED)
+    except (OSError, ValueError):
+        return None
+    d, m, mt = X_tr.shape[0], dataset.m_train, dataset.m_test
+    if X_tr.shape != (d, m) or X_te.shape != (d, mt) or GK.shape != (m + mt, m) or X_tr.dtype != np.float64:
+        return None
+    Y_tr = as_label_row(dataset.train_set_y, m, "Y_train")
+    Y_te = as_label_row(dataset.test_set_y, mt, "Y_test")
+    return Problem(X_tr, Y_tr, X_te, Y_te, "gram", GK, GK[:m], GK[m:])
+
+
+def _save_cached(folder: Path, problem: Problem) -> None:
+    """Write the arrays into a new folder and rename it into place (readers never see half a cache)."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".problem-") as tmp:
+            for name in _CACHED:
+                np.save(Path(tmp) / f"{name}.npy", getattr(problem, name))
+            os.replace(tmp, folder)
+            os.mkdir(tmp)  # TemporaryDirectory removes its own name on exit
+    except OSError:
+        pass  # a read-only or full disk only costs the speed-up

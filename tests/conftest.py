@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,12 @@ def fresh_python_json(code: str, drop_env: tuple[str, ...] = ()):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT, env=env
     )
     return json.loads(run.stdout)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The app keeps prepared arrays in the per-user cache folder: give the suite (and the servers it starts)
+    # a fresh one, so tests neither read nor leave files in the real one.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="catlr-test-cache-")
 
 
 @pytest.fixture(scope="session")

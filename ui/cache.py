@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from catlr import data, explain, problem, store
+from catlr import data, data_files, explain, problem, store
 
 STORE_BYTES = 64 * 1024 * 1024  # finished runs shared by every session of this process
 
@@ -19,7 +19,8 @@ STORE_BYTES = 64 * 1024 * 1024  # finished runs shared by every session of this 
 def exercise_data(data_dir: str) -> tuple[data.Dataset, problem.Problem]:
     """The exercise's dataset in ``data_dir`` and its prepared problem, loaded once per process."""
     dataset = data.load_dataset(data_dir)
-    return dataset, problem.from_dataset(dataset)
+    # Prepared arrays on disk: every server process maps the same read-only copy (never for users' own data).
+    return dataset, problem.from_dataset(dataset, cache_dir=data_files.default_cache_dir() / "prepared")
 
 
 @st.cache_data(show_spinner="Measuring how far apart the training images are…", max_entries=8)

@@ -42,3 +42,14 @@ def test_roc_spec_holds_every_point_and_the_threshold_dot():
     curve, dot = spec["layer"]
     assert curve["data"]["values"] == [{"fpr": 0.0, "tpr": 0.0}, {"fpr": 0.5, "tpr": 0.75}, {"fpr": 1.0, "tpr": 1.0}]
     assert dot["data"]["values"] == [{"fpr": 0.5, "tpr": 0.75}]
+
+
+def test_the_long_form_is_pandas_melt_without_the_gaps():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [4.0, 5.0, np.nan]}, index=[0, 10, 20])
+    expected = frame.rename_axis("x").reset_index().melt("x", var_name="series", value_name="y").dropna()
+    got = charts._long_form(frame, ["a", "b"])
+    assert list(got.columns) == ["x", "series", "y"]
+    assert got["x"].tolist() == expected["x"].tolist() and got["y"].tolist() == expected["y"].tolist()
+    assert got["series"].astype(str).tolist() == expected["series"].tolist() == ["a", "a", "b", "b"]
