@@ -8,6 +8,7 @@ ensure_requirements requirements-test.txt
 missing=()
 if [ ! -x /usr/lib/chromium/chromium ] && [ -z "${CATLR_CHROMIUM:-}" ]; then missing+=(chromium); fi
 if ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then missing+=(fonts-noto-color-emoji); fi
+if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then missing+=(haproxy); fi  # the deploy test
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing Debian's ${missing[*]} for the browser tests"
