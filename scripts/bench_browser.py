@@ -71,6 +71,53 @@ def photo_file() -> Path:
     return path
 
 
+# What a control's answer looks like: the text of the first element matching a selector and containing a word.
+SNAPSHOT_JS = """([selector, word]) => {
+  const e = [...document.querySelectorAll(selector)].find(x => x.innerText.includes(word));
+  return e ? e.innerText : null; }"""
+CONTROLS = [  # (page, widget key, element whose text is the answer, a word it contains)
+    ("train", "train_lr", "[data-testid='stMetric']", "Final cost"),
+    ("mistakes", "mistakes_threshold", "[data-testid='stMarkdown']", "gets"),
+    ("mistakes", "mistakes_iteration", "[data-testid='stMarkdown']", "gets"),
+    ("inside", "inside_iteration", "[data-testid='stMetric']", "Train cost"),
+]
+
+
+async def slider_times(page, key: str, selector: str, word: str, moves: int = 10) -> tuple[list[float], list[float]]:
+    """Move a slider one step ``moves`` times (alternating left and right): seconds to the new answer, and
+    to the page being idle again."""
+    slider = page.locator(f".st-key-{key} input[type='range']")
+    answers, idles = [], []
+    for i in range(moves):
+        before = await page.evaluate(SNAPSHOT_JS, [selector, word])
+        await slider.focus()
+        t0 = time.perf_counter()
+        await slider.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+        await page.wait_for_function(
+            f"([s, w, b]) => ({SNAPSHOT_JS})([s, w]) !== b", arg=[selector, word, before], timeout=30_000
+        )
+        answers.append(time.perf_counter() - t0)
+        await page.wait_for_function(IDLE_JS, timeout=30_000)
+        idles.append(time.perf_counter() - t0)
+    return answers, idles
+
+
+def ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:.0f} ms, worst {max(values) * 1000:.0f} ms"
+
+
+async def minimal_floor(browser) -> float:
+    """The same slider on the smallest possible page, in this run: the floor to compare catlr with."""
+    with streamlit_server(script="scripts/bench_minimal_app.py") as (url, _):
+        page = await browser.new_page(viewport={"width": 1400, "height": 900})
+        await page.goto(url)
+        await idle(page)
+        answers, idles = await slider_times(page, "train_lr", "[data-testid='stMetric']", "Train accuracy")
+        await page.close()
+    print(f"minimal page (one select_slider, one metric): to the new metric {ms(answers)}; idle again {ms(idles)}")
+    return statistics.median(answers)
+
+
 async def single_user(browser, url: str, pid: int, sessions: int, started: float) -> None:
     ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await ctx.new_page()
@@ -83,27 +130,13 @@ async def single_user(browser, url: str, pid: int, sessions: int, started: float
         f"first Train page idle (cold: loads data, trains default model): {now - t0:.2f} s; "
         f"server start to first page idle: {now - started:.2f} s"
     )
-
-    slider = page.locator(".st-key-train_lr input[type='range']")
-    times = []
-    for i in range(10):
-        before = await metric(page, "Train accuracy")
-        await slider.focus()
-        t0 = time.perf_counter()
-        await slider.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
-        await page.wait_for_function(
-            "(b) => { const m = [...document.querySelectorAll(\"[data-testid='stMetric']\")]"
-            ".find(e => e.innerText.includes('Train accuracy'));"
-            " return m && !m.innerText.includes(b); }",
-            arg=before,
-            timeout=30_000,
-        )
-        times.append(time.perf_counter() - t0)
+    floor = await minimal_floor(browser)
+    for name, key, selector, word in CONTROLS:
+        await page.goto(f"{url}/{name}")
         await idle(page)
-    print(
-        f"slider change to updated metric: median {statistics.median(times) * 1000:.0f} ms, "
-        f"max {max(times) * 1000:.0f} ms (10 changes)"
-    )
+        answers, idles = await slider_times(page, key, selector, word)
+        ratio = statistics.median(answers) / floor
+        print(f"{name} {key}: to the new answer {ms(answers)} ({ratio:.1f}x the minimal page); idle again {ms(idles)}")
 
     await page.goto(f"{url}/predict")
     await idle(page)

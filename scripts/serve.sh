@@ -104,6 +104,8 @@ for i in $(seq "$workers"); do
     sleep 0.1
   done
   healthy "http://127.0.0.1:$wport" || die "worker w$i did not answer /_stcore/health on port $wport within 60 s"
+  # Warm the worker up in the background (imports, the data, the default model): see scripts/warm_up.py.
+  .venv/bin/python scripts/warm_up.py "http://127.0.0.1:$wport" >/dev/null 2>&1 &
 done
 
 # The balancer's configuration: the template with this machine's address and one line per worker.

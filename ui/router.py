@@ -13,14 +13,17 @@ is ignored in all sessions (``tests/e2e/test_hardening.py`` checks a first reque
 from __future__ import annotations
 
 import logging
+import threading
 from contextvars import ContextVar
 
 import streamlit as st
 
 from catlr import runtime
-from ui import state
+from ui import session_model, state
 
 _ROUTED: ContextVar[bool] = ContextVar("catlr_routed", default=False)
+_WARM_LOCK = threading.Lock()
+_WARMED: list[bool] = []  # not empty once this process started its warm-up
 _log = logging.getLogger("catlr")
 
 # Static CSS only (no user text ever goes into st.html): larger type for a projector.
@@ -45,9 +48,21 @@ def pages() -> list:
     ]
 
 
+def start_warm_up() -> None:
+    """Once per process, on a daemon thread: the first run (the server's script health check, which
+    scripts/app.sh and serve.sh request as soon as the server is up) loads the data and trains the default
+    model into the store, so the first visitor does not wait for them."""
+    with _WARM_LOCK:
+        if _WARMED:
+            return
+        _WARMED.append(True)
+    threading.Thread(target=session_model.warm_up, name="catlr-warm-up", daemon=True).start()
+
+
 def main() -> None:
     """Run the app: process settings (once), page config, navigation, presenter mode, then the page."""
     runtime.configure_process(server=True)
+    start_warm_up()
     st.set_page_config(page_title="catlr — see a classifier learn", page_icon="🐱", layout="wide")
     page = st.navigation(pages())
     if st.sidebar.toggle(

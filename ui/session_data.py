@@ -25,17 +25,26 @@ class ActiveData:
     key: str
 
 
+def exercise_data() -> ActiveData:
+    """The exercise's data, shared by every user of this process (needs no session).
+
+    Raises:
+        CatlrInputError: the data folder is missing or a file failed validation (the message says how to fix it).
+    """
+    folder = str(data_files.find_data_dir())
+    dataset, prepared = cache.exercise_data(folder)
+    return ActiveData(dataset, prepared, f"exercise:{folder}")
+
+
 def _current() -> tuple[ActiveData | None, str | None]:
     """(the data in use, None), or (None, why it cannot be loaded with how to fix it)."""
     own = state.get(state.USER_DATA)
     if own is not None:
         return own, None
     try:
-        folder = str(data_files.find_data_dir())
-        dataset, prepared = cache.exercise_data(folder)
+        return exercise_data(), None
     except CatlrInputError as exc:
         return None, str(exc)
-    return ActiveData(dataset, prepared, f"exercise:{folder}"), None
 
 
 def active() -> ActiveData | None:

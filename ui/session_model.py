@@ -78,14 +78,20 @@ def ensure() -> TrainResult:
     return result
 
 
-def shared_run(config: TrainConfig, callback: Callable | None = None, progress_every: int = 100) -> TrainResult:
-    """The run of ``config`` on this user's data: from the process's store when anyone made it already, else
-    trained now (one run at a time per server) and stored for everyone. A stopped run is not stored.
+def shared_run(
+    config: TrainConfig,
+    callback: Callable | None = None,
+    progress_every: int = 100,
+    active: session_data.ActiveData | None = None,
+) -> TrainResult:
+    """The run of ``config`` on this user's data (or ``active``): from the process's store when anyone made it
+    already, else trained now (one run at a time per server) and stored for everyone. A stopped run is not
+    stored.
 
     Raises:
         CatlrInputError: bad settings for this dataset or a diverged run.
     """
-    active, results = session_data.active(), cache.results()
+    active, results = active or session_data.active(), cache.results()
     key = (active.key, config)
     found = results.get(key)
     if found is not None:
@@ -190,3 +196,12 @@ def runs_table(records: list[RunRecord]) -> pd.DataFrame:
             "seconds": [round(r.seconds, 3) for r in records],
         }
     )
+
+
+def warm_up() -> None:
+    """Load the exercise's data and train its default model into the store, before anyone asks (no session
+    needed); a missing dataset is left for the pages to explain."""
+    try:
+        shared_run(DEFAULT_CONFIG, active=session_data.exercise_data())
+    except CatlrInputError:
+        pass

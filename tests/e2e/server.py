@@ -8,10 +8,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+
+from scripts.warm_up import warm_up
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CATLR_CHROMIUM", "/usr/lib/chromium/chromium")
@@ -48,12 +51,12 @@ def wait_healthy(url: str, timeout: float = 60.0) -> float:
 
 @contextlib.contextmanager
 def streamlit_server(
-    env: dict[str, str] | None = None, extra_args: list[str] | None = None
+    env: dict[str, str] | None = None, extra_args: list[str] | None = None, script: str = "app.py", warm: bool = True
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Yield (base URL, process) of a live dashboard; the server is terminated on exit."""
+    """Yield (base URL, process) of a live dashboard (or another ``script``); the server is terminated on exit."""
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
         "--global.developmentMode", "false", "--client.toolbarMode", "minimal",
@@ -67,6 +70,8 @@ def streamlit_server(
             wait_healthy(url)
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}; server log:\n{Path(log.name).read_text()[-4000:]}") from None
+        if warm:  # as scripts/app.sh does: in the background, so the first page load overlaps it
+            threading.Thread(target=warm_up, args=(url,), daemon=True).start()
         yield url, proc
     finally:
         proc.terminate()

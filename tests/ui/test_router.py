@@ -36,3 +36,22 @@ def test_the_error_guard_shows_a_message_not_a_traceback(real_data_dir, monkeypa
     assert [e.value for e in at.error] == [
         "Something went wrong on this page. Your model and data are unchanged; try again or reload."
     ]
+
+
+def test_the_warm_up_trains_the_default_model_into_the_store_once(real_data_dir, monkeypatch):
+    import threading
+
+    from ui import cache, session_data, session_model
+
+    monkeypatch.setenv("CATLR_DATA_DIR", str(real_data_dir))
+    session_model.warm_up()  # what the warm-up thread runs
+    key = (session_data.exercise_data().key, session_model.DEFAULT_CONFIG)
+    stored = cache.results().get(key)
+    assert stored is not None and stored.iterations_run == 2000
+    session_model.warm_up()
+    assert cache.results().get(key) is stored  # a second warm-up reuses it
+    from ui import router
+
+    router.start_warm_up()
+    router.start_warm_up()
+    assert [t.name for t in threading.enumerate()].count("catlr-warm-up") <= 1
