@@ -35,7 +35,8 @@ def cross_entropy(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
     Equal to the exercise's −[y·log a + (1−y)·log(1−a)] wherever that is finite, and finite for any finite
     z. log(1 + e^z) − y·z = max(±z, 0) + log(1 + e^−|z|) (+z when y = 0, −z when y = 1). The sum of the logs
     is taken as the log of a product (groups of 512 factors in (1, 2], so no overflow): one log per group
-    instead of one per element, with an error of a few ulps.
+    instead of one per element, with an absolute error of about 1e-15 (a cost near 1e-5 keeps about eleven
+    significant digits; tests/test_logistic.py).
     """
     t = np.maximum(Z * (1.0 - 2.0 * y), 0.0)  # (c, q, k)
     e = np.exp(-np.abs(Z))

@@ -1,4 +1,4 @@
-"""catlr.model: the exercise's API, its golden figures, and the stable numerics.
+"""catlr.exercise (also catlr.model): the exercise's API, its golden figures, and the stable numerics.
 
 The oracle is the exercise's own implementation, copied faithfully into catlr.bench (ref_*).
 """
@@ -255,3 +255,15 @@ def test_model_on_the_real_data_prints_the_exercise_figures(real_data_dir, capsy
     ]
     wrong = np.flatnonzero(d["Y_prediction_test"][0] != Yt[0]).tolist()
     assert wrong == [5, 6, 10, 11, 13, 18, 19, 28, 29, 30, 33, 34, 41, 44, 46]
+
+
+def test_catlr_model_is_the_exercise_module_and_never_a_function():
+    import catlr
+    import catlr.exercise
+    import catlr.model
+
+    assert not callable(catlr.model) and catlr.model.model is catlr.exercise.model
+    from catlr.model import model as via_old_name
+
+    assert via_old_name is model
+    assert "model" not in catlr.__all__ and set(catlr.model.__all__) == set(catlr.exercise.__all__)
