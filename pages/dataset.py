@@ -40,7 +40,11 @@ for row in range(0, len(shown), COLUMNS):
     cols = st.columns(COLUMNS)
     for col, i in zip(cols, shown[row : row + COLUMNS], strict=False):
         with col:
-            st.image(widgets.upscale(images[i], 128), caption=f"#{i} · {ds.classes[labels[i]]}")
+            st.image(
+                widgets.upscale(images[i], 128),
+                caption=f"#{i} · {ds.classes[labels[i]]}",
+                alt=f"{split} image {i}: {ds.classes[labels[i]]}",
+            )
             if st.button("View", key=state.item_key(state.PAGE_DATASET, "view", split, i), width="stretch"):
                 state.put(state.DATASET_PICK, (split, int(i)))
 
@@ -49,7 +53,11 @@ if pick is not None and pick[0] == split:
     i = pick[1]
     st.divider()
     big, text = st.columns([1, 2])
-    big.image(widgets.upscale(images[i], 320), caption=f"{split} image #{i}")
+    big.image(
+        widgets.upscale(images[i], 320),
+        caption=f"{split} image #{i}",
+        alt=f"{split} image {i}, enlarged: {ds.classes[labels[i]]}",
+    )
     text.subheader(f"{split.capitalize()} image #{i}")
     text.markdown(f"y = {labels[i]}, it's a '{ds.classes[labels[i]]}' picture.")
 
@@ -62,6 +70,7 @@ for col, cls in zip(means, (1, 0), strict=False):
         col.image(
             widgets.upscale(members.mean(axis=0).round().astype(np.uint8), 192),
             caption=f"mean '{ds.classes[cls]}' ({len(members)})",
+            alt=f"the average of the {len(members)} {split} images labelled {ds.classes[cls]}",
         )
 st.caption(
     "Averages blur into a brownish centre: no single pixel separates cats from the rest, "

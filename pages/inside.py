@@ -79,11 +79,19 @@ with big:
         caption=f"{views[0].title}, iteration {at:,}",
         width="stretch",
         output_format="PNG",
+        alt=f"the weights after iteration {at:,} as an image, all channels: red pushes towards {ds.classes[1]}, "
+        f"blue towards {ds.classes[0]}",
     )
     explain_views.colour_bar(views[0].limit, *ds.classes)
 with small:
     for col, view in zip(st.columns(3), views[1:], strict=True):
-        col.image(widgets.upscale(view.rgb, SMALL_PX), caption=view.title, width="stretch", output_format="PNG")
+        col.image(
+            widgets.upscale(view.rgb, SMALL_PX),
+            caption=view.title,
+            width="stretch",
+            output_format="PNG",
+            alt=f"{view.title} of the weights as an image: red pushes towards {ds.classes[1]}",
+        )
     explain_views.colour_bar(views[1].limit, *ds.classes)
     st.markdown(
         f"**How to read it.** The model scores a photo as z = w·x + b and answers P(cat) = σ(z). Each of its "

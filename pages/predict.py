@@ -83,9 +83,13 @@ p = session_photo.p_cat(result, shown)
 is_cat = p > 0.5
 o1, o2, o3 = st.columns([2, 1, 2])
 with o1:
-    st.image(shown.preview, caption=f"Your photo: {shown.name}", width="stretch")
+    st.image(shown.preview, caption=f"Your photo: {shown.name}", width="stretch", alt=f"your photo {shown.name}")
 with o2:
-    st.image(widgets.upscale(shown.model_input, 256), caption=f"What the model sees ({ds.num_px} × {ds.num_px})")
+    st.image(
+        widgets.upscale(shown.model_input, 256),
+        caption=f"What the model sees ({ds.num_px} × {ds.num_px})",
+        alt=f"the {ds.num_px} × {ds.num_px} image the model sees",
+    )
 with o3:
     st.metric("P(cat)", f"{p:.4f}")
     st.progress(p, text=f"{p:.1%} cat")

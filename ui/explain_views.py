@@ -157,14 +157,21 @@ def why(
         if heading:
             st.subheader(heading)
         left, middle, right = st.columns([2, 2, 3])
+        side = image.shape[0]
         left.image(
-            widgets.upscale(image, EXPLAIN_PX), caption="What the model sees", width="stretch", output_format="PNG"
+            widgets.upscale(image, EXPLAIN_PX),
+            caption="What the model sees",
+            width="stretch",
+            output_format="PNG",
+            alt=f"the {side} × {side} image the model sees",
         )
         middle.image(
             widgets.upscale(colours.overlay(image, c.pixel_map), EXPLAIN_PX),
             caption="Red pixels push towards cat, blue ones away (Σ over R, G, B of wᵢ·xᵢ)",
             width="stretch",
             output_format="PNG",
+            alt=f"each pixel's push on the answer over a grey copy of the image: red towards {classes[1]}, blue "
+            f"towards {classes[0]}; in all the pixels add {c.positive:.2f} towards and {c.negative:.2f} away",
         )
         with right:
             _breakdown(c, classes, key_prefix)
@@ -321,6 +328,7 @@ def neighbours(
                 caption=f"train #{i} · {widgets.label_name(labels[i], dataset.classes)} · distance {d:.1f}",
                 width="stretch",
                 output_format="PNG",
+                alt=f"training image {i}: {widgets.label_name(labels[i], dataset.classes)}, distance {d:.1f}",
             )
         if novelty.is_unusual:
             st.warning(novelty.sentence, icon="🧭")

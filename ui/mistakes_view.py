@@ -104,6 +104,8 @@ def gallery(table: pd.DataFrame, splits: dict, ds: Dataset) -> None:
                     widgets.upscale(splits[row.split][1][row.index], 128),
                     caption=f"{row.split} #{row.index}: {ds.classes[row.true]} → said {ds.classes[row.predicted]}"
                     f" · P(cat) {row.p_cat:.3f}",
+                    alt=f"{row.split} image {row.index}: {ds.classes[row.true]}, the model says "
+                    f"{ds.classes[row.predicted]}, P(cat) {row.p_cat:.2f}",
                 )
                 key = state.item_key(state.PAGE_MISTAKES, "open", row.split, row.index)
                 if st.button("Open", key=key, width="stretch"):
@@ -119,7 +121,12 @@ def picked(result: TrainResult, ds: Dataset, splits: dict, scores: dict, thresho
     y, p = int(splits[split][0][i]), float(scores[split][i])
     st.divider()
     big, text = st.columns([1, 2])
-    big.image(widgets.upscale(splits[split][1][i], 320), caption=f"{split} image #{i}")
+    said = ds.classes[int(p > threshold)]
+    big.image(
+        widgets.upscale(splits[split][1][i], 320),
+        caption=f"{split} image #{i}",
+        alt=f"{split} image {i}, enlarged: {ds.classes[y]}, the model says {said}, P(cat) {p:.2f}",
+    )
     text.subheader(f"{split.capitalize()} image #{i}")
     text.metric("P(cat)", f"{p:.4f}")
     text.markdown(

@@ -238,3 +238,20 @@ def test_comparison_settings_come_from_the_url(real_data_dir, monkeypatch):
     open_tab(at, state.TRAIN_TAB, "Learning rates")
     assert at.number_input(key="train_sweep_iterations").value == 500
     assert not at.exception and not at.error
+
+
+def test_every_image_says_what_it_shows(app):
+    # Text alternatives for screen readers (the accessibility issue): an <img> without alt says nothing.
+    at = app("pages/predict.py")
+    at.segmented_control(key=state.PREDICT_SOURCE).set_value("Dataset").run()
+    open_tab(at, state.PREDICT_TAB, "Nearest training images")
+    for page in ["pages/predict.py", "pages/dataset.py", "pages/mistakes.py", "pages/inside.py"]:
+        at.switch_page(page).run()
+        images = [img for element in at.image for img in element.proto.imgs]
+        assert images, page
+        assert all(img.alt.strip() for img in images), (page, [img.caption for img in images if not img.alt])
+    at.switch_page("pages/mistakes.py").run()
+    at.button(key=state.item_key(state.PAGE_MISTAKES, "open", "test", 5)).click().run()
+    alts = [img.alt for element in at.image for img in element.proto.imgs]
+    assert "test image 5, enlarged: non-cat, the model says cat, P(cat) 0.53" in alts
+    assert any(a.startswith("each pixel's push on the answer") for a in alts)

@@ -35,6 +35,7 @@ def test_every_page_from_a_cold_start(page, server, screenshot_dir):
         page.wait_for_timeout(500)  # charts and images finish drawing
         assert_no_exception(page)
         assert page.locator("h1", has_text=title if title != "Home" else "catlr").count() == 1
+        assert page.locator("[data-testid='stMain'] img:not([alt])").count() == 0, "every image says what it shows"
         full_screenshot(page, screenshot_dir / f"{title.lower().split()[0]}.png")
 
 
