@@ -134,9 +134,12 @@ def cost_tab(result: TrainResult) -> None:
     """Train and test cost per iteration, with earlier runs overlaid on request."""
     frame = cost_frame(result.history)
     records = session_model.runs()
-    overlay = st.multiselect(
-        "Overlay earlier runs (train cost)", [r.label for r in records[:-1]], key=state.TRAIN_OVERLAY_RUNS
-    )
+    # Only when there is something to overlay: an empty multiselect is drawn disabled, in grey text that
+    # fails the contrast check (2.6:1).
+    earlier = [r.label for r in records[:-1]]
+    overlay = []
+    if earlier:
+        overlay = st.multiselect("Overlay earlier runs (train cost)", earlier, key=state.TRAIN_OVERLAY_RUNS)
     for record in records:
         if record.label in overlay:
             curve = pd.Series(record.curve_train_cost, index=record.curve_iterations, name=record.label)

@@ -1,0 +1,63 @@
+"""Accessibility in the real browser: axe-core (the engine behind Lighthouse) on every page and the states people
+reach, failing on any serious or critical violation. Moderate and minor ones are listed in the README."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.browsing import open_app, open_tab, press_on_slider
+from tests.e2e.server import streamlit_server, wait_idle
+from ui import state
+
+pytestmark = pytest.mark.e2e
+AXE = Axe()
+BLOCKING = ("serious", "critical")
+
+
+def violations(page) -> list[str]:
+    """The serious and critical violations on the page, one line per element."""
+    page.wait_for_timeout(500)  # charts and images finish drawing
+    found = AXE.run(page).response["violations"]
+    blocking = [v for v in found if v["impact"] in BLOCKING]
+    return [f"{v['id']} ({v['impact']}): {node['html'][:120]}" for v in blocking for node in v["nodes"]]
+
+
+# "" is Home (the default page: its own url_path would show Streamlit's "page not found" first)
+PAGES = ["", "train", "dataset", "mistakes", "inside", f"predict?{state.PREDICT_SOURCE}=Dataset"]
+
+
+def test_no_serious_violation_on_any_page_or_in_the_states_people_reach(page, server):
+    found = {}
+    for path in PAGES:
+        open_app(page, server, path)
+        found[path or "home"] = violations(page)
+    open_app(page, server, f"train?{state.APP_PRESENTER}=true")
+    press_on_slider(page, state.TRAIN_LR, "ArrowLeft")  # a second run: the overlay control appears
+    found["train, presenter mode, two runs"] = violations(page)
+    open_app(page, server, "mistakes")
+    page.locator(".st-key-mistakes_open_test_5 button").click()
+    wait_idle(page)
+    found["mistakes, an image opened"] = violations(page)
+    open_app(page, server, f"predict?{state.PREDICT_SOURCE}=Dataset")
+    open_tab(page, "Nearest training images")
+    found["predict, nearest images"] = violations(page)
+    assert {where: v for where, v in found.items() if v} == {}
+
+
+def test_no_serious_violation_when_a_photo_is_refused_or_the_data_is_missing(page, server, browser, tmp_path):
+    open_app(page, server, "predict")
+    bad = tmp_path / "not-a-photo.jpg"
+    bad.write_text("<html>not a photo</html>")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+    wait_idle(page)
+    assert page.locator("[data-testid='stAlertContentError']").count() == 1
+    assert violations(page) == []
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    with streamlit_server({"CATLR_DATA_DIR": str(empty), "XDG_CACHE_HOME": str(tmp_path / "cache")}) as (url, _):
+        other = browser.new_page()
+        open_app(other, url, "")
+        assert other.get_by_text("Get the dataset").count() == 1
+        assert violations(other) == []
+        other.close()
