@@ -8,6 +8,7 @@ docs/architecture.md ("Process settings") and docs/memory-after-load.md.
 from __future__ import annotations
 
 import ctypes
+import functools
 import threading
 import time
 from pathlib import Path
@@ -23,8 +24,9 @@ _lock = threading.Lock()
 _configured: set[bool] = set()  # the ``server`` values configure_process has run with
 
 
+@functools.cache
 def _libc_function(name: str):
-    """The C library's function ``name``, or None where there is none (not glibc)."""
+    """The C library's function ``name``, or None where there is none (not glibc); looked up once."""
     try:
         return getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError, TypeError):
@@ -64,10 +66,6 @@ def _trim_forever(every: float) -> None:
         time.sleep(every)
 
 
-def _trim_thread_running() -> bool:
-    return any(t.name == _TRIM_THREAD_NAME for t in threading.enumerate())
-
-
 def configure_process(server: bool) -> None:
     """Make the process-wide settings; safe to call on every rerun (each is made once).
 
@@ -83,8 +81,7 @@ def configure_process(server: bool) -> None:
         if server:
             threadpool_limits(limits=1, user_api="blas")
             fix_mmap_threshold()
-            if not _trim_thread_running():
-                thread = threading.Thread(target=_trim_forever, args=(TRIM_EVERY_SECONDS,), name=_TRIM_THREAD_NAME)
-                thread.daemon = True
-                thread.start()
+            thread = threading.Thread(target=_trim_forever, args=(TRIM_EVERY_SECONDS,), name=_TRIM_THREAD_NAME)
+            thread.daemon = True
+            thread.start()
         _configured.add(server)
