@@ -33,6 +33,7 @@ from catlr.data import load_dataset  # noqa: E402
 from catlr.data_files import find_data_dir  # noqa: E402
 from catlr.problem import from_dataset  # noqa: E402
 from catlr.runtime import TRIM_EVERY_SECONDS  # noqa: E402
+from scripts.load import rss_bytes  # noqa: E402
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 SESSION_TTL = 10  # seconds
@@ -43,10 +44,7 @@ IDLE_JS = (
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return rss_bytes(pid) / 2**20
 
 
 async def idle(page) -> None:

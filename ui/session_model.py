@@ -91,19 +91,30 @@ def shared_run(
     Raises:
         CatlrInputError: bad settings for this dataset or a diverged run.
     """
-    active, results = active or session_data.active(), cache.results()
-    key = (active.key, config)
+    active = active or session_data.active()
+    return _stored(
+        (active.key, config),
+        lambda: engine.train(active.problem, config, callback=callback, progress_every=progress_every),
+        keep=lambda result: not result.stopped,
+    )
+
+
+def _stored(key: tuple, make: Callable, keep: Callable = lambda value: True):
+    """The process store's value for ``key``; else ``make()`` under the training slot (one at a time per
+    server), looking again once the slot is free in case another session made it meanwhile, and stored
+    when ``keep`` says so."""
+    results = cache.results()
     found = results.get(key)
     if found is not None:
         return found
     with _TRAINING_SLOT:
-        found = results.get(key)  # made by another session while this one waited
+        found = results.get(key)
         if found is not None:
             return found
-        result = engine.train(active.problem, config, callback=callback, progress_every=progress_every)
-    if not result.stopped:
-        results.put(key, result)
-    return result
+        made = make()
+    if keep(made):
+        results.put(key, made)
+    return made
 
 
 def train(config: TrainConfig, callback: Callable | None = None, progress_every: int = 100) -> TrainResult:
@@ -164,16 +175,9 @@ def _make_current(result: TrainResult, sliders: TrainConfig) -> None:
 
 def sweep(learning_rates: list[float], num_iterations: int) -> list[TrainResult]:
     """One model per learning rate in one batched pass on this user's dataset, shared like :func:`shared_run`."""
-    active, results = session_data.active(), cache.results()
+    active = session_data.active()
     key = (active.key, "sweep", tuple(learning_rates), num_iterations)
-    found = results.get(key)
-    if found is None:
-        with _TRAINING_SLOT:
-            found = results.get(key)
-            if found is None:
-                found = engine.sweep(active.problem, learning_rates, num_iterations)
-                results.put(key, found)
-    return found
+    return _stored(key, lambda: engine.sweep(active.problem, learning_rates, num_iterations))
 
 
 def runs() -> list[RunRecord]:
