@@ -58,11 +58,11 @@ if pick is not None and pick[0] == split:
         caption=f"{split} image #{i}",
         alt=f"{split} image {i}, enlarged: {ds.classes[labels[i]]}",
     )
-    text.subheader(f"{split.capitalize()} image #{i}")
+    text.header(f"{split.capitalize()} image #{i}")
     text.markdown(f"y = {labels[i]}, it's a '{ds.classes[labels[i]]}' picture.")
 
 st.divider()
-st.subheader(f"Mean image of each class ({split})")
+st.header(f"Mean image of each class ({split})")
 means = st.columns(4)
 for col, cls in zip(means, (1, 0), strict=False):
     members = images[labels == cls]

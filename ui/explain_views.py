@@ -155,7 +155,7 @@ def why(
     c = explain.contributions(result.w, result.b, image)
     with st.container(key=state.item_key(key_prefix, "why")):
         if heading:
-            st.subheader(heading)
+            st.header(heading)
         left, middle, right = st.columns([2, 2, 3])
         side = image.shape[0]
         left.image(
@@ -267,7 +267,7 @@ def flip(
     k = explain.flip_iteration(z)
     with st.container(key=state.item_key(key_prefix, "flip")):
         if heading:
-            st.subheader(heading)
+            st.header(heading)
         keep = charts.thin(z.size, FLIP_POINTS)
         if k is not None:
             keep = np.union1d(keep, [k - 1, k])  # the flip stays visible however thin the curve
@@ -320,7 +320,7 @@ def neighbours(
     novelty = explain.novelty(float(distances[0]), session_data.typical_distance(active))
     with st.container(key=state.item_key(key_prefix, "neighbours")):
         if heading:
-            st.subheader(heading)
+            st.header(heading)
         labels = dataset.train_set_y.ravel()
         for col, i, d in zip(st.columns(k), indices.tolist(), distances.tolist(), strict=False):
             col.image(

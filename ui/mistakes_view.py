@@ -127,7 +127,7 @@ def picked(result: TrainResult, ds: Dataset, splits: dict, scores: dict, thresho
         caption=f"{split} image #{i}",
         alt=f"{split} image {i}, enlarged: {ds.classes[y]}, the model says {said}, P(cat) {p:.2f}",
     )
-    text.subheader(f"{split.capitalize()} image #{i}")
+    text.header(f"{split.capitalize()} image #{i}")
     text.metric("P(cat)", f"{p:.4f}")
     text.markdown(
         f"True label: **{ds.classes[y]}** (y = {y}). The model says **{ds.classes[int(p > threshold)]}**"
