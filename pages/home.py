@@ -5,7 +5,7 @@ import streamlit as st
 
 from catlr import download
 from catlr.errors import CatlrInputError
-from ui import cache, scenes, session_data, state, widgets
+from ui import cache, charts, scenes, session_data, state, widgets
 
 widgets.header(
     "🐱 catlr — see a classifier learn",
@@ -17,7 +17,7 @@ widgets.header(
 ds = session_data.dataset()
 if ds is None:
     st.error(session_data.load_error() or "The dataset could not be loaded.", icon="🗂️")
-    st.subheader("Get the dataset")
+    st.header("Get the dataset")
     st.markdown(
         "catlr needs the exercise's two files, `train_catvnoncat.h5` and `test_catvnoncat.h5` (3 MB in all):\n"
         "1. **Download** them here (the checksums are verified), or run `python -m catlr download`;\n"
@@ -41,25 +41,18 @@ c1.metric("Training images", ds.m_train)
 c2.metric("Test images", ds.m_test)
 c3.metric("Image size", f"{ds.num_px} × {ds.num_px} RGB")
 
+train_cats, test_cats = int(ds.train_set_y.sum()), int(ds.test_set_y.sum())
 balance = pd.DataFrame(
-    {
-        "split": ["train", "train", "test", "test"],
-        "class": [ds.classes[1], ds.classes[0], ds.classes[1], ds.classes[0]],
-        "images": [
-            int(ds.train_set_y.sum()),
-            int(ds.m_train - ds.train_set_y.sum()),
-            int(ds.test_set_y.sum()),
-            int(ds.m_test - ds.test_set_y.sum()),
-        ],
-    }
+    {ds.classes[1]: [train_cats, test_cats], ds.classes[0]: [ds.m_train - train_cats, ds.m_test - test_cats]},
+    index=pd.Index(["train", "test"], name="split"),
 )
 origin = "Your own files" if session_data.is_own() else "The exercise's own files"
 left, right = st.columns([2, 3])
 with left:
-    st.subheader("Class balance")
-    st.bar_chart(balance, x="split", y="images", color="class", horizontal=True, height=220)
+    st.header("Class balance")
+    st.bar_chart(balance, y_label="images", color=list(charts.CLASS_COLOURS), horizontal=True, height=220)
 with right:
-    st.subheader("Where the data comes from")
+    st.header("Where the data comes from")
     st.markdown(
         f"{origin}, loaded from `{ds.source}`. Each image is flattened to a vector of "
         f"{ds.num_px}·{ds.num_px}·3 = {ds.num_px * ds.num_px * 3:,} numbers and divided by 255. "
@@ -70,7 +63,7 @@ with right:
 for warning in ds.warnings:
     st.warning(warning)
 
-st.subheader("Scenes for a lecture")
+st.header("Scenes for a lecture")
 st.caption("Each link opens a page with its settings; the address bar then holds a link you can share.")
 scenes.links()
 

@@ -89,3 +89,29 @@ def open_tab(at, key: str, label: str):
     """Open the tab ``label`` of the tabs keyed ``key`` in an AppTest (only the open tab's content runs)."""
     at.session_state[key] = label
     return at.run()
+
+
+CVD_TYPES = ("protanomaly", "deuteranomaly", "tritanomaly")  # red-, green-, blue-cone deficiency
+CLEARLY_DIFFERENT = 20.0  # ΔE in CAM02-UCS; about 1 is just noticeable, 20 tells two lines apart at a glance
+
+
+def colour_distances(first, second) -> dict[str, float]:
+    """ΔE (CAM02-UCS) between two colours as seen with normal vision and with each full colour-vision deficiency.
+
+    The simulation is Machado, Oliveira and Fernandes (2009) at severity 100, as implemented by colorspacious
+    (the library behind matplotlib's viridis design). Colours are "#rrggbb" strings or RGB in [0, 255].
+    """
+    from colorspacious import cspace_convert, deltaE
+
+    def rgb(colour) -> np.ndarray:
+        if isinstance(colour, str):
+            colour = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        return np.asarray(colour, dtype=np.float64) / 255
+
+    a, b = rgb(first), rgb(second)
+    seen = {"normal": (a, b)}
+    for cvd in CVD_TYPES:
+        space = {"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}
+        seen[cvd] = tuple(np.clip(cspace_convert(c, space, "sRGB1"), 0, 1) for c in (a, b))
+    return {name: float(deltaE(x, y, input_space="sRGB1")) for name, (x, y) in seen.items()}
+

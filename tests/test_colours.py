@@ -7,7 +7,7 @@ import pytest
 
 from catlr import colours
 from catlr.errors import CatlrInputError
-from tests.helpers import seed_flatten, seeded
+from tests.helpers import CLEARLY_DIFFERENT, colour_distances, seed_flatten, seeded
 
 # --- weights as an image -------------------------------------------------------------------------
 
@@ -92,3 +92,15 @@ def test_overlay_rejects_a_bad_alpha(alpha):
 def test_overlay_rejects_a_map_of_another_shape():
     with pytest.raises(CatlrInputError, match="does not match"):
         colours.overlay(np.zeros((2, 2, 3), dtype=np.uint8), np.zeros((3, 3)))
+
+
+# Near zero both signs fade to white for everyone (at a quarter of the scale ΔE is 25 with normal vision), so
+# small weights need only stay noticeably apart; from half the scale on, clearly.
+@pytest.mark.parametrize(
+    ("strength", "at_least"), [(0.25, CLEARLY_DIFFERENT / 2), (0.5, CLEARLY_DIFFERENT), (1.0, CLEARLY_DIFFERENT)]
+)
+def test_the_weight_maps_two_signs_stay_apart_with_every_colour_vision_deficiency(strength, at_least):
+    negative, positive = colours.diverging_rgb(np.array([-strength, strength]), limit=1.0)
+    distances = colour_distances(negative, positive)
+    assert min(distances.values()) >= at_least, distances
+

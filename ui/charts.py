@@ -12,6 +12,9 @@ import streamlit as st
 
 CURVE_POINTS = 400  # points kept per line
 THRESHOLD_COLOUR = "#e8590c"  # the ROC curve's current-threshold dot: the theme's primary colour
+# Cat dark, non-cat light: told apart by lightness, so also in grey and with any colour-vision deficiency
+# (tests/ui/test_charts.py simulates three).
+CLASS_COLOURS = ("#0068c9", "#83c9ff")  # (class 1, class 0)
 
 
 def thin(n: int, most: int = CURVE_POINTS) -> np.ndarray:
@@ -44,7 +47,7 @@ def line_chart(
                 "field": "series",
                 "type": "nominal",
                 "scale": {"domain": series, "range": colors[: len(series)]},
-                "legend": {"orient": "bottom", "title": None},
+                "legend": {"orient": "top", "title": None, "offset": 2, "padding": 0},
             },
             "tooltip": [
                 {"field": "series", "type": "nominal"},

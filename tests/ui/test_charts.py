@@ -8,7 +8,8 @@ import pytest
 from catlr import engine
 from catlr.config import TrainConfig
 from catlr.problem import prepare
-from ui import charts, train_view
+from tests.helpers import CLEARLY_DIFFERENT, colour_distances
+from ui import charts, explain_views, train_view
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +54,23 @@ def test_the_long_form_is_pandas_melt_without_the_gaps():
     assert list(got.columns) == ["x", "series", "y"]
     assert got["x"].tolist() == expected["x"].tolist() and got["y"].tolist() == expected["y"].tolist()
     assert got["series"].astype(str).tolist() == expected["series"].tolist() == ["a", "a", "b", "b"]
+
+
+@pytest.mark.parametrize(
+    ("what", "first", "second"),
+    [
+        ("train / test curves", train_view.PALETTE[0], train_view.PALETTE[1]),
+        ("cat / non-cat", *charts.CLASS_COLOURS),
+        ("pushes to cat / to non-cat", explain_views.RED, explain_views.BLUE),
+    ],
+)
+def test_paired_colours_stay_clearly_different_with_every_colour_vision_deficiency(what, first, second):
+    distances = colour_distances(first, second)
+    assert min(distances.values()) >= CLEARLY_DIFFERENT, (what, distances)
+
+
+def test_the_colour_check_tells_a_red_green_pair_apart_from_a_safe_one():
+    # The oracle itself: pure red and green differ hugely to normal eyes but much less to a deuteranope.
+    distances = colour_distances("#d62728", "#2ca02c")
+    assert distances["normal"] >= 2 * distances["deuteranomaly"]
+
