@@ -26,13 +26,25 @@ _WARM_LOCK = threading.Lock()
 _WARMED: list[bool] = []  # not empty once this process started its warm-up
 _log = logging.getLogger("catlr")
 
-# Static CSS only (no user text ever goes into st.html): larger type for a projector.
+# Static CSS only (no user text ever goes into st.html). Streamlit's own layout, tightened for two screens:
+# a phone (≤ 640 px wide: compact title and metrics, so Train's sliders and cost curve fit the first screen)
+# and a projector (presenter mode: larger type, less empty space above the page).
+SCREEN_CSS = """<style>
+  @media (max-width: 640px) {
+    .stMainBlockContainer { padding-top: 3.25rem; }
+    h1 { font-size: 1.75rem !important; padding: 0.25rem 0 0.5rem 0 !important; }
+    [data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] { gap: 0.6rem; }
+    [data-testid='stMetricValue'], [data-testid='stMetricValue'] * { font-size: 1.1rem !important; }
+    [data-testid='stMetricLabel'] p { font-size: 0.75rem; }
+  }
+</style>"""
 PRESENTER_CSS = """<style>
-  .stMainBlockContainer { font-size: 1.3rem; max-width: 100%; }
-  .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.3rem; }
-  [data-testid='stMetricValue'], [data-testid='stMetricValue'] * { font-size: 3.2rem !important; }
+  .stMainBlockContainer { max-width: 100%; padding-top: 3.75rem; }
+  [data-testid='stMarkdownContainer'] p, [data-testid='stMarkdownContainer'] li { font-size: 1.3rem; }
+  [data-testid='stCaptionContainer'] p { font-size: 1.1rem; }
+  [data-testid='stMetricValue'], [data-testid='stMetricValue'] * { font-size: 2.4rem !important; }
   [data-testid='stMetricLabel'] p { font-size: 1.3rem; }
-  h1 { font-size: 3.2rem !important; }
+  h1 { font-size: 2.6rem !important; padding-top: 0 !important; }
 </style>"""
 
 
@@ -63,8 +75,16 @@ def main() -> None:
     """Run the app: process settings (once), page config, navigation, presenter mode, then the page."""
     runtime.configure_process(server=True)
     start_warm_up()
-    st.set_page_config(page_title="catlr — see a classifier learn", page_icon="🐱", layout="wide")
+    # A presenter's link (?app_presenter=true) opens with the sidebar folded: the stage is the page.
+    folded = st.query_params.get(state.APP_PRESENTER) == "true"
+    st.set_page_config(
+        page_title="catlr — see a classifier learn",
+        page_icon="🐱",
+        layout="wide",
+        initial_sidebar_state="collapsed" if folded else "auto",
+    )
     page = st.navigation(pages())
+    st.html(SCREEN_CSS)
     if st.sidebar.toggle(
         "Presenter mode",
         key=state.APP_PRESENTER,

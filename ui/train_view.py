@@ -91,15 +91,17 @@ def model_for(config: TrainConfig) -> TrainResult | None:
 def metrics_row(result: TrainResult, config: TrainConfig) -> None:
     """Train and test accuracy (with the change from the previous model), final cost, training time."""
     previous = state.get(state.PREVIOUS_MODEL)
-    m1, m2, m3, m4 = st.columns(4)
-    for col, label, value, before in (
-        (m1, "Train accuracy", result.train_accuracy, None if previous is None else previous.train_accuracy),
-        (m2, "Test accuracy", result.test_accuracy, None if previous is None else previous.test_accuracy),
+    # A row that wraps instead of stacking: on a phone (compact type, ui/router.py) the four stay on one line.
+    row = st.container(horizontal=True, gap="small")
+    accuracies = others = row
+    for label, value, before in (
+        ("Train accuracy", result.train_accuracy, None if previous is None else previous.train_accuracy),
+        ("Test accuracy", result.test_accuracy, None if previous is None else previous.test_accuracy),
     ):
-        col.metric(label, widgets.pct(value), None if before is None else f"{value - before:+.2f} pp")
-    m3.metric("Final cost", f"{result.final_cost:.6f}")
+        accuracies.metric(label, widgets.pct(value), None if before is None else f"{value - before:+.2f} pp")
+    others.metric("Final cost", f"{result.final_cost:.6f}")
     solver = result.solver or "loaded"
-    m4.metric("Training time", f"{result.seconds * 1000:.0f} ms", help=f"Solver: {solver}", delta_color="off")
+    others.metric("Training time", f"{result.seconds * 1000:.0f} ms", help=f"Solver: {solver}", delta_color="off")
     if result.loaded:
         st.caption(
             f"Showing a loaded model (trained with {result.config.num_iterations} iterations, learning rate "
@@ -144,7 +146,7 @@ def cost_tab(result: TrainResult) -> None:
         if record.label in overlay:
             curve = pd.Series(record.curve_train_cost, index=record.curve_iterations, name=record.label)
             frame = frame.join(curve, how="outer")
-    charts.line_chart(frame.interpolate(limit_area="inside"), "iteration", "cost", PALETTE * 6)
+    charts.line_chart(frame.interpolate(limit_area="inside"), "iteration", "cost", PALETTE * 6, height=240)
     st.caption(
         "The cost is the mean cross-entropy −[y·log a + (1−y)·log(1−a)], computed from the logits so it stays "
         "finite at any learning rate. Train cost keeps falling; test cost turning up is overfitting. Early on, "

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Iterator
+
 from playwright.sync_api import expect
 
 from tests.e2e.server import wait_idle
+
+
+@contextlib.contextmanager
+def checked_page(browser, **context_args) -> Iterator:
+    """A page in a fresh browser context (a new Streamlit session) whose console errors fail the test."""
+    context = browser.new_context(**context_args)
+    pg = context.new_page()
+    errors: list[str] = []
+    failed: list[str] = []
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    yield pg
+    context.close()
+    # On a deep link (/train) Streamlit's front end first probes /train/_stcore/health and host-config
+    # to find the server's base path, and logs those two 404s; they are its design, not our errors.
+    probes = [u for u in failed if re.search(r"/[\w-]+/_stcore/(health|host-config)$", u)]
+    unexpected = [e for e in errors if not (probes and e.startswith("Failed to load resource") and "404" in e)]
+    assert not unexpected, f"browser console errors: {unexpected}"
+    assert len(failed) == len(probes), f"failed requests: {failed}"
 
 
 def open_app(page, server: str, path: str = "") -> None:
@@ -53,3 +77,47 @@ def open_tab(page, name: str) -> None:
     """Click a tab and wait for the rerun that draws its content (only the open tab's content runs)."""
     page.get_by_role("tab", name=name).click()
     wait_idle(page)
+
+
+def sideways_scroll(page) -> int:
+    """How many pixels the page (or its main area) can scroll sideways: 0 when everything fits the width."""
+    return page.evaluate(
+        """() => {
+          const main = document.querySelector("[data-testid='stMain']");
+          return Math.max(document.documentElement.scrollWidth - window.innerWidth,
+                          main.scrollWidth - main.clientWidth);
+        }"""
+    )
+
+
+def cut_labels(page) -> list[str]:
+    """Labels in the main area that are truncated or clipped: an ellipsis, or cut off by an ancestor hiding overflow."""
+    return page.evaluate(
+        """() => {
+          const cut = [];
+          const labels = document.querySelector("[data-testid='stMain']").querySelectorAll(
+            "[data-testid='stWidgetLabel'] p, [data-testid='stMetricLabel'] p, [data-testid='stMetricValue'] div," +
+            " [data-testid='stButtonGroup'] button, [data-testid='stTab'] p, [data-testid='stExpander'] summary p");
+          for (const el of labels) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (el.scrollWidth > el.clientWidth + 1) { cut.push(el.textContent); continue; }
+            for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+              // Only hidden overflow cuts; a tab bar that scrolls sideways (on a phone) keeps every tab reachable.
+              if (!['hidden', 'clip'].includes(getComputedStyle(a).overflowX)) continue;
+              const box = a.getBoundingClientRect();
+              if (r.right > box.right + 1 || r.left < box.left - 1) { cut.push(el.textContent); break; }
+            }
+          }
+          return cut;
+        }"""
+    )
+
+
+def on_first_screen(page, selector: str) -> float:
+    """The fraction (0–1) of the first element matching ``selector`` that is inside the first screen."""
+    box = page.locator(selector).first.bounding_box()
+    if not box or box["height"] == 0:
+        return 0.0
+    visible = min(box["y"] + box["height"], page.viewport_size["height"]) - max(box["y"], 0)
+    return max(visible, 0) / box["height"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.e2e.browsing import checked_page
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, streamlit_server
 
 SCREENSHOTS = REPO_ROOT / (
@@ -34,22 +34,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (a new Streamlit session) whose console errors fail the test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    failed: list[str] = []
-    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-    yield pg
-    context.close()
-    # On a deep link (/train) Streamlit's front end first probes /train/_stcore/health and host-config
-    # to find the server's base path, and logs those two 404s; they are its design, not our errors.
-    probes = [u for u in failed if re.search(r"/[\w-]+/_stcore/(health|host-config)$", u)]
-    unexpected = [e for e in errors if not (probes and e.startswith("Failed to load resource") and "404" in e)]
-    assert not unexpected, f"browser console errors: {unexpected}"
-    assert len(failed) == len(probes), f"failed requests: {failed}"
+    """A desktop-sized page (1400 × 900) in a new session."""
+    with checked_page(browser, viewport={"width": 1400, "height": 900}) as pg:
+        yield pg
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone: 390 × 844, touch, mobile viewport rules."""
+    with checked_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as pg:
+        yield pg
 
 
 @pytest.fixture(scope="session")
