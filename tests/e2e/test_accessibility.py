@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.e2e.browsing import open_app, open_tab, press_on_slider
 from tests.e2e.server import streamlit_server, wait_idle
@@ -61,3 +62,41 @@ def test_no_serious_violation_when_a_photo_is_refused_or_the_data_is_missing(pag
         assert other.get_by_text("Get the dataset").count() == 1
         assert violations(other) == []
         other.close()
+
+
+def tab_to(page, selector: str, most: int = 60) -> int:
+    """Press Tab from the top of the page until the focus is inside ``selector``; returns how many presses."""
+    page.locator("body").focus()
+    for presses in range(1, most + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement && !!document.activeElement.closest(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {most} presses of Tab")
+
+
+def looks(page, selector: str) -> bytes:
+    return page.locator(selector).screenshot(animations="disabled")
+
+
+def test_by_keyboard_alone_the_learning_rate_moves_and_a_mistake_opens_with_the_focus_visible(page, server):
+    open_app(page, server, "train")
+    slider = f".st-key-{state.TRAIN_LR}"
+    unfocused = looks(page, slider)
+    tab_to(page, f"{slider} input[type='range']")  # past its help icon, onto the slider itself
+    assert looks(page, slider) != unfocused  # the focused slider is drawn differently: focus is visible
+    page.keyboard.press("ArrowRight")  # 0.005 → 0.007
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    expect(page.locator(".st-key-" + state.TRAIN_LR + " [data-testid='stSliderThumbValue']")).to_have_text("0.007")
+    test_accuracy = page.locator("[data-testid='stMetric']", has_text="Test accuracy")
+    expect(test_accuracy.locator("[data-testid='stMetricValue']")).not_to_have_text("70.00 %")
+
+    open_app(page, server, "mistakes")
+    opener = f".st-key-{state.item_key(state.PAGE_MISTAKES, 'open', 'test', 5)}"
+    unfocused = looks(page, opener)
+    tab_to(page, opener)
+    assert looks(page, opener) != unfocused
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Test image #5")).to_have_count(1)
+
