@@ -45,6 +45,7 @@ if source in ("Upload", "Camera"):
         )
     else:
         given = st.camera_input("Take a photo", key=state.PREDICT_CAMERA)
+    st.caption(widgets.PHOTO_PRIVACY)
     if given is not None:
         marker = (source, given.file_id, fit)
         session_photo.use_photo(marker, given.name, given.getvalue(), ds.num_px, fit)
@@ -93,7 +94,7 @@ with o2:
 with o3:
     st.metric("P(cat)", f"{p:.4f}")
     st.progress(p, text=f"{p:.1%} cat")
-    st.subheader(f"{'🐱 ' + ds.classes[1] if is_cat else '🚫 ' + ds.classes[0]}")
+    st.header(f"{'🐱 ' + ds.classes[1] if is_cat else '🚫 ' + ds.classes[0]}")
     st.caption(
         f"Model: {result.config.num_iterations} iterations, learning rate {result.config.learning_rate:g} "
         f"(test accuracy {widgets.pct(result.test_accuracy)}). A linear model on 209 images is easily fooled."

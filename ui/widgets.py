@@ -8,6 +8,12 @@ from PIL import Image
 
 from ui import router, scenes
 
+# Checked by tests/e2e/test_privacy.py: an uploaded photo's bytes appear in no file the server writes.
+PHOTO_PRIVACY = (
+    "🔒 Your photo stays yours: it is processed in memory on this server, never written to disk or to a log, "
+    "and never shown to anyone else. It is gone when you close the page."
+)
+
 
 def header(title: str, purpose: str) -> None:
     """Every page starts the same way: a title and one line saying what the page is for."""
