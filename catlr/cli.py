@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from catlr import limits
-from catlr.config import TrainConfig
+from catlr.config import COMPARISON_ITERATIONS, COMPARISON_RATES, TrainConfig
 from catlr.errors import CatlrInputError
 from catlr.runtime import configure_process
 
@@ -124,7 +124,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     dataset = _load_dataset(args.data_dir)
     result, prepared = _fit(dataset, config)
     try:
-        comparison = engine.sweep(prepared, report.COMPARISON_RATES, report.COMPARISON_ITERATIONS)
+        comparison = engine.sweep(prepared, COMPARISON_RATES, COMPARISON_ITERATIONS)
     except CatlrInputError as error:  # e.g. over the work budget on a large dataset: the page says why
         comparison = str(error)
     data = report.handout(dataset, result, comparison)

@@ -31,8 +31,6 @@ from catlr import engine, metrics, report_pages
 from catlr.data import Dataset, flatten
 from catlr.results import TrainResult
 
-COMPARISON_RATES = (0.01, 0.001, 0.0001)  # the exercise's learning-rate comparison
-COMPARISON_ITERATIONS = 1500
 MAX_MISTAKES_SHOWN = 30  # images in the mistakes grid (the exercise's model makes 15 on the test set)
 RC = {
     "pdf.fonttype": 42,  # TrueType: real text in the PDF, not glyph drawings
