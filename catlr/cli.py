@@ -1,4 +1,4 @@
-"""The command line: ``python -m catlr {train, predict, download}``.
+"""The command line: ``python -m catlr {train, report, predict, download}``.
 
 Bad input of any kind (a setting, a photo, a dataset or model file, a path) ends in one line
 ``error: …`` on stderr and exit code 2, never a traceback; Ctrl-C exits with 130. ``predict`` keeps
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from catlr import limits
-from catlr.config import TrainConfig
+from catlr.config import COMPARISON_ITERATIONS, COMPARISON_RATES, TrainConfig
 from catlr.errors import CatlrInputError
 from catlr.runtime import configure_process
 
@@ -61,36 +61,43 @@ def _load_dataset(data_dir: str | None):
 
 
 def _fit(dataset, config: TrainConfig):
-    """Train on the dataset's training split (test split as the test set); returns (TrainResult, X_tr, X_te)."""
+    """Train on the dataset's training split (test split as the test set); returns (TrainResult, Problem)."""
     from catlr import engine, problem
 
     config.check_budget(dataset.train_set_x_orig.shape[0])
     prepared = problem.from_dataset(dataset)
-    return engine.train(prepared, config), prepared.X_train, prepared.X_test
+    return engine.train(prepared, config), prepared
 
 
-def _check_save_path(path: str) -> None:
+def _config(args: argparse.Namespace) -> TrainConfig:
+    """The settings of the flags added by :func:`_add_settings`, validated by TrainConfig."""
+    return TrainConfig(
+        num_iterations=_number(args.iterations, "iterations"),
+        learning_rate=_number(args.learning_rate, "learning rate"),
+        l2=_number(args.l2, "L2 penalty"),
+    )
+
+
+def _check_out_path(path: str, doing: str = "save the model to", example: str = "model.npz") -> None:
+    """Refuse an output path whose folder is missing or not writable, or that is a folder, before any work."""
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        raise CatlrInputError(f"cannot save the model to {path}: it is a folder; give a file name like model.npz")
+        raise CatlrInputError(f"cannot {doing} {path}: it is a folder; give a file name like {example}")
     if not os.path.isdir(folder):
-        raise CatlrInputError(f"cannot save the model to {path}: the folder {folder} does not exist")
+        raise CatlrInputError(f"cannot {doing} {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
-        raise CatlrInputError(f"cannot save the model to {path}: the folder {folder} is not writable")
+        raise CatlrInputError(f"cannot {doing} {path}: the folder {folder} is not writable")
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from catlr.exercise import accuracy, accuracy_line, cost_line, predict
 
-    config = TrainConfig(
-        num_iterations=_number(args.iterations, "iterations"),
-        learning_rate=_number(args.learning_rate, "learning rate"),
-        l2=_number(args.l2, "L2 penalty"),
-    )
+    config = _config(args)
     if args.save:
-        _check_save_path(args.save)  # before training, not after
+        _check_out_path(args.save)  # before training, not after
     dataset = _load_dataset(args.data_dir)
-    result, X_train, X_test = _fit(dataset, config)
+    result, prepared = _fit(dataset, config)
+    X_train, X_test = prepared.X_train, prepared.X_test
     # The exercise's model(..., print_cost=True) output, line for line (model() has no L2 and returns
     # no TrainResult to save, so the same engine run is printed here the way model() prints it).
     for i, cost in zip(range(0, config.num_iterations, 100), result.exercise_costs(), strict=True):
@@ -105,6 +112,27 @@ def _cmd_train(args: argparse.Namespace) -> int:
         except OSError as error:
             raise CatlrInputError(f"cannot save the model to {args.save}: {error.strerror or error}") from error
         print(f"saved the model to {args.save}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from catlr import engine, report
+
+    config = _config(args)
+    doing = "write the handout to"
+    _check_out_path(args.out, doing, "run.pdf")  # before training, not after
+    dataset = _load_dataset(args.data_dir)
+    result, prepared = _fit(dataset, config)
+    try:
+        comparison = engine.sweep(prepared, COMPARISON_RATES, COMPARISON_ITERATIONS)
+    except CatlrInputError as error:  # e.g. over the work budget on a large dataset: the page says why
+        comparison = str(error)
+    data = report.handout(dataset, result, comparison)
+    try:
+        report.save(args.out, data)
+    except OSError as error:
+        raise CatlrInputError(f"cannot {doing} {args.out}: {error.strerror or error}") from error
+    print(f"wrote the handout to {args.out} ({len(data):,} bytes)")
     return EXIT_OK
 
 
@@ -133,7 +161,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         w, b, num_px, classes = saved.w, saved.b, saved.num_px, ("non-cat", "cat")
     else:
         dataset = _load_dataset(args.data_dir)
-        result, _, _ = _fit(dataset, TrainConfig())
+        result, _ = _fit(dataset, TrainConfig())
         w, b, num_px, classes = result.w, result.b, dataset.num_px, tuple(dataset.classes)
     failed = 0
     for path in args.photos:
@@ -181,21 +209,38 @@ def _cmd_download(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DATA_HELP = "folder with the two .h5 files (default: CATLR_DATA_DIR, then the usual folders)"
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    """The data folder and training settings shared by ``train`` and ``report`` (read by :func:`_config`)."""
+    parser.add_argument("--data-dir", help=DATA_HELP)
+    parser.add_argument("--iterations", default="2000", help="gradient-descent steps (default 2000)")
+    parser.add_argument("--learning-rate", default="0.005", help="step size (default 0.005)")
+    parser.add_argument("--l2", default="0", help="L2 penalty λ (default 0, the exercise)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m catlr`` argument parser."""
     parser = _Parser(prog="python -m catlr", description="A from-scratch logistic-regression cat classifier.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,predict,download}")
-    data_help = "folder with the two .h5 files (default: CATLR_DATA_DIR, then the usual folders)"
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,report,predict,download}")
 
     train = commands.add_parser(
         "train", help="train and print the exercise's cost lines and accuracies", description="Train from zeros."
     )
-    train.add_argument("--data-dir", help=data_help)
-    train.add_argument("--iterations", default="2000", help="gradient-descent steps (default 2000)")
-    train.add_argument("--learning-rate", default="0.005", help="step size (default 0.005)")
-    train.add_argument("--l2", default="0", help="L2 penalty λ (default 0, the exercise)")
+    _add_settings(train)
     train.add_argument("--save", metavar="MODEL.npz", help="save the trained model here")
     train.set_defaults(run=_cmd_train)
+
+    report = commands.add_parser(
+        "report",
+        help="train and write a PDF handout of the run",
+        description="Train from zeros and write a handout: settings, curves, yardsticks, mistakes, weights and "
+        "the exercise's learning-rate comparison.",
+    )
+    _add_settings(report)
+    report.add_argument("--out", required=True, metavar="RUN.pdf", help="where to write the handout")
+    report.set_defaults(run=_cmd_report)
 
     predict = commands.add_parser(
         "predict",
@@ -207,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--fit", choices=("crop", "squash"), default="crop", help="crop to a centred square, or squash (the course)"
     )
-    predict.add_argument("--data-dir", help=data_help)
+    predict.add_argument("--data-dir", help=DATA_HELP)
     predict.set_defaults(run=_cmd_predict)
 
     download = commands.add_parser(

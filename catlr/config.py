@@ -14,6 +14,9 @@ from catlr import limits
 from catlr.errors import CatlrInputError
 
 SOLVERS = ("auto", "gram", "primal")  # how the engine runs gradient descent (see catlr.problem)
+# The exercise's learning-rate comparison, 1500 iterations each: the Train page's default and the handout's.
+COMPARISON_RATES = (0.01, 0.001, 0.0001)
+COMPARISON_ITERATIONS = 1500
 
 
 def _as_iterations(value: object) -> int:

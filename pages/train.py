@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catlr.config import TrainConfig
+from catlr.config import COMPARISON_ITERATIONS, COMPARISON_RATES, TrainConfig
 from catlr.errors import CatlrInputError
 from ui import session_data, session_model, state, train_view, widgets
 
@@ -73,7 +73,7 @@ if lr_tab.open:
         rates = s1.multiselect(
             "Learning rates to compare",
             SWEEP_CHOICES,
-            default=[0.01, 0.001, 0.0001],
+            default=list(COMPARISON_RATES),
             format_func=widgets.number,
             key=state.TRAIN_SWEEP_RATES,
             bind="query-params",
@@ -83,7 +83,7 @@ if lr_tab.open:
             "Iterations",
             1,
             10_000,
-            1500,
+            COMPARISON_ITERATIONS,
             step=100,
             key=state.TRAIN_SWEEP_ITERATIONS,
             bind="query-params",

@@ -213,6 +213,89 @@ def test_train_checks_where_it_will_save_before_training(tiny_data, tmp_path, ca
     _assert_one_error_line(err, "cannot save the model", fragment)
 
 
+# --- report --------------------------------------------------------------------------------------
+
+
+def test_report_writes_a_pdf_handout_of_the_settings(tiny_data, tmp_path, capsys):
+    import pypdf
+
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "run.pdf"
+    argv = ["report", "--data-dir", str(tiny_data), "--iterations", "250", "--learning-rate", "0.01", "--out", str(out)]
+    code, printed, err = _run(argv, capsys)
+    assert code == 0 and err == []
+    assert printed == [f"wrote the handout to {out} ({out.stat().st_size:,} bytes)"]
+    pages = pypdf.PdfReader(out).pages
+    assert len(pages) == 3  # the exercise's learning-rate comparison is the third
+    first = " ".join(pages[0].extract_text().split())
+    assert "250 iterations" in first and "learning rate 0.01" in first
+    assert [p.name for p in out.parent.iterdir()] == ["run.pdf"]  # no temporary file left beside it
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "fragment"),
+    [
+        pytest.param("--learning-rate", "abc", "learning rate must be a number", id="N02-text"),
+        pytest.param("--learning-rate", "0", "learning rate must be", id="N02-zero"),
+        pytest.param("--l2", "-1", "L2 penalty must be", id="N02-l2"),
+        pytest.param("--iterations", "2.5", "iterations must be a whole number", id="N03-fraction"),
+        pytest.param("--iterations", "-1", "iterations must be between", id="N03-negative"),
+    ],
+)
+def test_report_rejects_bad_settings_in_one_line(tiny_data, tmp_path, capsys, flag, value, fragment):
+    out = tmp_path / "run.pdf"
+    code, printed, err = _run(["report", "--data-dir", str(tiny_data), f"{flag}={value}", "--out", str(out)], capsys)
+    assert code == 2 and printed == []
+    _assert_one_error_line(err, fragment)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "fragment"),
+    [
+        pytest.param("missing/run.pdf", "the folder", id="W01"),  # … does not exist
+        pytest.param(".", "it is a folder; give a file name like run.pdf", id="W02"),
+    ],
+)
+def test_report_checks_where_it_will_write_before_training(tmp_path, capsys, where, fragment):
+    # No dataset at all: an error about the data would mean the output path was checked too late.
+    argv = ["report", "--data-dir", str(tmp_path / "no-data"), "--out", str(tmp_path / where)]
+    code, printed, err = _run(argv, capsys)
+    assert code == 2 and printed == []
+    _assert_one_error_line(err, "cannot write the handout to", fragment)
+
+
+def test_report_refuses_a_folder_it_cannot_write_to(tmp_path, capsys, monkeypatch):
+    # W03. As root every folder is writable, so the permission check is made to say no.
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: not (str(path) == str(folder) and mode == cli.os.W_OK))
+    argv = ["report", "--data-dir", str(tmp_path / "no-data"), "--out", str(folder / "run.pdf")]
+    code, printed, err = _run(argv, capsys)
+    assert code == 2 and printed == []
+    _assert_one_error_line(err, "cannot write the handout to", f"the folder {folder} is not writable")
+
+
+def test_report_writes_nothing_half_when_the_disk_fails(tiny_data, tmp_path, capsys, monkeypatch):
+    # W04: the disk fills up at the last moment; the file already there stays whole and nothing is left beside it.
+    import errno
+
+    from catlr import report
+
+    def full_disk(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "run.pdf"
+    out.write_bytes(b"the previous handout")
+    monkeypatch.setattr(report.os, "replace", full_disk)
+    argv = ["report", "--data-dir", str(tiny_data), "--iterations", "10", "--out", str(out)]
+    code, printed, err = _run(argv, capsys)
+    assert code == 2 and printed == []
+    _assert_one_error_line(err, f"cannot write the handout to {out}: No space left on device")
+    assert out.read_bytes() == b"the previous handout" and [p.name for p in out.parent.iterdir()] == ["run.pdf"]
+
+
 @pytest.mark.parametrize(
     ("make", "fragment"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,11 +100,11 @@ def shared_run(
     )
 
 
-def _stored(key: tuple, make: Callable, keep: Callable = lambda value: True):
+def _stored(key: tuple, make: Callable, keep: Callable = lambda value: True, results=None):
     """The process store's value for ``key``; else ``make()`` under the training slot (one at a time per
     server), looking again once the slot is free in case another session made it meanwhile, and stored
-    when ``keep`` says so."""
-    results = cache.results()
+    when ``keep`` says so. ``results`` is the store when called off the script thread (else looked up)."""
+    results = cache.results() if results is None else results
     found = results.get(key)
     if found is not None:
         return found
@@ -178,6 +179,15 @@ def sweep(learning_rates: list[float], num_iterations: int) -> list[TrainResult]
     active = session_data.active()
     key = (active.key, "sweep", tuple(learning_rates), num_iterations)
     return _stored(key, lambda: engine.sweep(active.problem, learning_rates, num_iterations))
+
+
+def sweep_later(learning_rates: list[float], num_iterations: int) -> Callable[[], list[TrainResult]]:
+    """:func:`sweep` as a call to make later, off the script thread (a deferred download): the session's data
+    and the store are looked up now, so the call touches no Streamlit state."""
+    active, results = session_data.active(), cache.results()
+    key = (active.key, "sweep", tuple(learning_rates), num_iterations)
+    make = functools.partial(engine.sweep, active.problem, list(learning_rates), num_iterations)
+    return functools.partial(_stored, key, make, results=results)
 
 
 def runs() -> list[RunRecord]:

@@ -62,6 +62,7 @@ TRAIN_MODEL_FILE = "train_model_file"
 TRAIN_USE_MODEL = "train_use_model"
 TRAIN_DOWNLOAD_CSV = "train_download_csv"
 TRAIN_DOWNLOAD_MODEL = "train_download_model"
+TRAIN_DOWNLOAD_HANDOUT = "train_download_handout"
 TRAIN_TAB = "train_tab"  # the open tab: only its content runs
 DATASET_SPLIT = "dataset_split"
 DATASET_LABEL = "dataset_label"

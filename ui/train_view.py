@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from catlr import explain, metrics, persistence
-from catlr.config import TrainConfig
+from catlr.config import COMPARISON_ITERATIONS, COMPARISON_RATES, TrainConfig
 from catlr.data import Dataset
 from catlr.errors import CatlrInputError
 from catlr.results import History, Progress, TrainResult
@@ -204,11 +204,37 @@ def comparison_block(results: list[TrainResult]) -> None:
     st.caption("All rates train side by side in one batched pass of the engine.")
 
 
+def handout_pdf(ds: Dataset, result: TrainResult, make_comparison) -> bytes:
+    """The handout of ``result``: called when the button is clicked, off the script thread (no Streamlit here)."""
+    from catlr import report  # matplotlib is loaded only when someone asks for a handout
+
+    try:
+        comparison = make_comparison()
+    except CatlrInputError as exc:  # e.g. a rate that diverges: the comparison page says so
+        comparison = str(exc)
+    return report.handout(ds, result, comparison)
+
+
+def handout_button(slot, result: TrainResult, ds: Dataset) -> None:
+    """The "Download a handout (PDF)" button: the current model, with the Learning rates tab's comparison."""
+    rates = sorted(state.get(state.TRAIN_SWEEP_RATES) or COMPARISON_RATES, reverse=True)  # as comparison() keys it
+    iterations = int(state.get(state.TRAIN_SWEEP_ITERATIONS) or COMPARISON_ITERATIONS)
+    slot.download_button(
+        "Download a handout (PDF)",
+        functools.partial(handout_pdf, ds, result, session_model.sweep_later(rates, iterations)),
+        "catlr-handout.pdf",
+        "application/pdf",
+        key=state.TRAIN_DOWNLOAD_HANDOUT,
+        help="Two or three printable pages: the settings, the curves, the accuracy with its baseline and interval, "
+        "the mistakes, the weights and the learning-rate comparison.",
+    )
+
+
 def history_tab(result: TrainResult, ds: Dataset, config: TrainConfig) -> None:
     """The run history with its CSV, the model download, and loading a saved model."""
     table = session_model.runs_table(session_model.runs())
     st.dataframe(table, hide_index=True)
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     # Deferred: the file is made when the button is clicked, not on every rerun (and no stale media URL is
     # left behind for the browser to fetch when a rerun replaces the model).
     d1.download_button(
@@ -226,6 +252,7 @@ def history_tab(result: TrainResult, ds: Dataset, config: TrainConfig) -> None:
         "application/octet-stream",
         key=state.TRAIN_DOWNLOAD_MODEL,
     )
+    handout_button(d3, result, ds)
     st.divider()
     upload = st.file_uploader("Load a saved model (.npz)", key=state.TRAIN_MODEL_FILE)
     if upload is not None and st.button("Use this model", key=state.TRAIN_USE_MODEL):

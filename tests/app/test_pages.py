@@ -73,6 +73,36 @@ def test_a_stopped_run_keeps_the_previous_model_until_asked_again(app):
     assert list(at.dataframe[-1].value["iterations"]) == [2000, 3000, 2000]
 
 
+def test_train_offers_a_handout_of_the_current_model_made_only_when_clicked(app, monkeypatch):
+    import io
+
+    import pypdf
+    import streamlit as st
+
+    offered = {}
+    DeltaGenerator = type(st.sidebar)  # the class of every container, reached through the public API
+    original = DeltaGenerator.download_button
+
+    def spy(self, label, data, *args, **kwargs):  # what the page hands to st.download_button, kept for the test
+        offered[label] = data
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    at = app("pages/train.py")
+    open_tab(at, state.TRAIN_TAB, "History")
+    assert "Download a handout (PDF)" in [b.label for b in at.get("download_button")]
+    at.select_slider(key=state.TRAIN_LR).set_value(0.0001).run()  # the handout follows the current model
+    make = offered["Download a handout (PDF)"]
+    assert callable(make), "the handout is made when the button is clicked, not on every rerun"
+    pdf = make()  # what the server runs on the click (off the script thread)
+    assert pdf.startswith(b"%PDF-")
+    pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 3 and "learning rate 0.0001" in pages[0]
+    assert f"Train accuracy {metric(at, 'Train accuracy')}" in pages[0]
+    assert f"Test accuracy {metric(at, 'Test accuracy')}" in pages[0]
+    assert "0.01 oscillating 99.52 % 68.00 %" in pages[2]  # the exercise's comparison, the tab's default
+
+
 def test_learning_rate_comparison_reproduces_the_exercise(app):
     at = app("pages/train.py")
     open_tab(at, state.TRAIN_TAB, "Learning rates")
