@@ -47,6 +47,8 @@ _OPENERS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 SUPPORTED_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff"]
 FITS = ("crop", "squash")
 # The fit used wherever none is chosen (Predict, the CLI, datasets built from photos): the one place it is set.
+# Chosen by measurement (scripts/measure_fit.py, README "Crop or squash"): on 19 real photos both fits were right
+# 4 times; crop was slightly more confident in the right answers (mean cross-entropy 1.126 against 1.157).
 DEFAULT_FIT = "crop"
 # A large JPEG is decoded at 1/2, 1/4 or 1/8 scale (Image.draft) as long as its short side stays at
 # least this long: ample for a preview and for any model input up to limits.MAX_NUM_PX.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class BuildSettings:
     """
 
     num_px: int = 64
-    fit: str = field(default_factory=lambda: imaging.DEFAULT_FIT)
+    fit: str = imaging.DEFAULT_FIT
     test_fraction: float = 0.2
     seed: int = 0
 

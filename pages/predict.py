@@ -26,13 +26,13 @@ source = (
 fit = (
     c2.segmented_control(
         "Fit to a square",
-        ["crop", "squash"],
-        default="crop",
+        list(imaging.FITS),
+        default=imaging.DEFAULT_FIT,
         key=state.PREDICT_FIT,
         bind="query-params",
         help="crop: the centre square of the photo; squash: the whole photo resized, as the exercise does.",
     )
-    or "crop"
+    or imaging.DEFAULT_FIT
 )
 
 marker = None
