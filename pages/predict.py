@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catlr import imaging
-from ui import explain_views, session_data, session_model, session_photo, state, widgets
+from ui import explain_views, session_data, session_model, session_photo, state, teach_view, widgets
 
 widgets.header(
     "🔮 Predict",
@@ -100,6 +100,7 @@ with o3:
     )
 for note in shown.notes:
     st.info(note)
+teach_view.panel(shown, ds.classes)
 
 why_tab, flip_tab, near_tab = st.tabs(
     ["Why this prediction", "When did it flip", "Nearest training images"], key=state.PREDICT_TAB, on_change="rerun"

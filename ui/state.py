@@ -28,6 +28,7 @@ DATASET_PICK = "catlr.dataset_pick"  # (split, index) selected on the Dataset pa
 MISTAKE_PICK = "catlr.mistake_pick"  # (split, index) selected on the Mistakes page
 USER_DATA = "catlr.user_data"  # ui.session_data.ActiveData of this user's own uploaded .h5 files, or absent
 STOPPED_FOR = "catlr.stopped_for"  # the Train sliders' TrainConfig whose run the user stopped
+TEACHING = "catlr.teaching"  # ui.teach_view.Teaching: photos this user added to training on Predict
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
 DATASET_DEPENDENT = (
@@ -41,6 +42,7 @@ DATASET_DEPENDENT = (
     DATASET_PICK,
     MISTAKE_PICK,
     STOPPED_FOR,
+    TEACHING,
 )
 
 # Widget keys, by page. Those bound to the URL are also its query parameters.
@@ -79,6 +81,9 @@ PREDICT_CAMERA = "predict_camera"
 PREDICT_DATASET_SPLIT = "predict_dataset_split"
 PREDICT_DATASET_INDEX = "predict_dataset_index"
 PREDICT_TAB = "predict_tab"
+PREDICT_TEACH_POSITIVE = "predict_teach_positive"  # "Add to training as cat"
+PREDICT_TEACH_NEGATIVE = "predict_teach_negative"  # "Add to training as non-cat"
+PREDICT_TEACH_RESTORE = "predict_teach_restore"
 INSIDE_ITERATION = "inside_iteration"
 INSIDE_FIXED_SCALE = "inside_fixed_scale"
 
