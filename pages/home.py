@@ -5,7 +5,7 @@ import streamlit as st
 
 from catlr import download
 from catlr.errors import CatlrInputError
-from ui import cache, scenes, session_data, state, widgets
+from ui import cache, own_images, scenes, session_data, state, widgets
 
 widgets.header(
     "🐱 catlr — see a classifier learn",
@@ -74,5 +74,7 @@ st.subheader("Scenes for a lecture")
 st.caption("Each link opens a page with its settings; the address bar then holds a link you can share.")
 scenes.links()
 
-with st.expander("Use your own dataset", expanded=session_data.is_own()):
+with st.expander("Use your own images", expanded=own_images.pending() is not None):
+    own_images.panel()
+with st.expander("Use your own dataset (.h5 files)", expanded=session_data.is_own()):
     session_data.own_dataset_panel()
