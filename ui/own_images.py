@@ -159,6 +159,11 @@ def _summary(pending: Pending) -> None:
 
 def panel() -> None:
     """Build a dataset from photos: inputs, the build, the summary, use and downloads."""
+    with st.container(key=state.HOME_BUILD_PANEL):
+        _panel()
+
+
+def _panel() -> None:
     st.markdown(
         f"Photos of two classes become a dataset through the same path as a photo on **Predict** (turned upright, "
         f"cropped or squashed to a square). Up to {limits.MAX_BUILD_PHOTOS:,} photos and "

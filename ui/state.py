@@ -69,6 +69,7 @@ HOME_BUILD_USE = "home_build_use"
 HOME_BUILD_DOWNLOAD_TRAIN = "home_build_download_train"
 HOME_BUILD_DOWNLOAD_TEST = "home_build_download_test"
 HOME_BUILD_DOWNLOAD_ZIP = "home_build_download_zip"
+HOME_BUILD_PANEL = "home_build_panel"  # the container of the whole "Use your own images" block
 TRAIN_ITERATIONS = "train_iterations"
 TRAIN_LR = "train_lr"
 TRAIN_L2 = "train_l2"
