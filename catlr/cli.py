@@ -1,4 +1,4 @@
-"""The command line: ``python -m catlr {train, report, predict, download}``.
+"""The command line: ``python -m catlr {train, report, predict, download, build-dataset}``.
 
 Bad input of any kind (a setting, a photo, a dataset or model file, a path) ends in one line
 ``error: …`` on stderr and exit code 2, never a traceback; Ctrl-C exits with 130. ``predict`` keeps
@@ -15,7 +15,7 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 
-from catlr import limits
+from catlr import imaging, limits
 from catlr.config import COMPARISON_ITERATIONS, COMPARISON_RATES, TrainConfig
 from catlr.errors import CatlrInputError
 from catlr.runtime import configure_process
@@ -178,6 +178,34 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     return EXIT_PHOTO_FAILED if failed else EXIT_OK
 
 
+def _cmd_build_dataset(args: argparse.Namespace) -> int:
+    from catlr import dataset_export, photo_dataset, photo_sources
+
+    settings = photo_dataset.BuildSettings(
+        num_px=_number(args.num_px, "num_px"),
+        fit=args.fit,
+        test_fraction=_number(args.test_fraction, "test fraction"),
+        seed=_number(args.seed, "seed"),
+    )
+    collected = photo_sources.read_folders(args.class1_dir, args.class0_dir)
+    built = photo_dataset.build_dataset(
+        *collected.files,
+        class1_name=args.class1_name or os.path.basename(os.path.normpath(args.class1_dir)),
+        class0_name=args.class0_name or os.path.basename(os.path.normpath(args.class0_dir)),
+        settings=settings,
+        rejected=collected.rejected,
+        source=f"{args.class1_dir} and {args.class0_dir}",
+    )
+    written = dataset_export.write_folder(built.dataset, args.out, built.names)
+    for line in built.summary.lines():
+        print(line)
+    for warning in built.dataset.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {', '.join(str(p) for p in written)}")
+    print(f"train on it: python -m catlr train --data-dir {args.out}")
+    return EXIT_OK
+
+
 def _progress_printer() -> Callable[[str, int, int | None], None]:
     """A download progress callback printing a line per file at every 10 % (every MB if the size is unknown)."""
     shown: dict[str, int] = {}
@@ -210,6 +238,11 @@ def _cmd_download(args: argparse.Namespace) -> int:
 
 
 DATA_HELP = "folder with the two .h5 files (default: CATLR_DATA_DIR, then the usual folders)"
+FIT_OPTION = {
+    "choices": imaging.FITS,
+    "default": imaging.DEFAULT_FIT,
+    "help": f"crop to a centred square, or squash the whole photo (default {imaging.DEFAULT_FIT})",
+}
 
 
 def _add_settings(parser: argparse.ArgumentParser) -> None:
@@ -220,11 +253,32 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--l2", default="0", help="L2 penalty λ (default 0, the exercise)")
 
 
+def _add_build_dataset(commands) -> None:
+    """The ``build-dataset`` subcommand."""
+    build = commands.add_parser(
+        "build-dataset",
+        help="make a dataset from two folders of photos",
+        description="Build the exercise's two .h5 files (and images.zip) from a folder of photos per class; "
+        "a file that is not a usable photo is skipped and named with its reason.",
+    )
+    build.add_argument("class1_dir", metavar="CLASS1_DIR", help="photos of class 1 (the 'cat' side)")
+    build.add_argument("class0_dir", metavar="CLASS0_DIR", help="photos of class 0 (the 'non-cat' side)")
+    build.add_argument("--out", required=True, metavar="DIR", help="folder for the dataset (created if missing)")
+    build.add_argument("--num-px", default="64", help="image side: 32, 64 or 128 (default 64)")
+    build.add_argument("--fit", **FIT_OPTION)
+    build.add_argument("--test-fraction", default="0.2", help="share of each class held out for testing")
+    build.add_argument("--seed", default="0", help="seed of the train/test split (default 0)")
+    build.add_argument("--class1-name", help="name of class 1 (default: its folder's name)")
+    build.add_argument("--class0-name", help="name of class 0 (default: its folder's name)")
+    build.set_defaults(run=_cmd_build_dataset)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m catlr`` argument parser."""
     parser = _Parser(prog="python -m catlr", description="A from-scratch logistic-regression cat classifier.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,report,predict,download}")
-
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="{train,report,predict,download,build-dataset}"
+    )
     train = commands.add_parser(
         "train", help="train and print the exercise's cost lines and accuracies", description="Train from zeros."
     )
@@ -249,9 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("photos", nargs="+", metavar="PHOTO")
     predict.add_argument("--model", metavar="MODEL.npz", help="a model saved by `train --save`")
-    predict.add_argument(
-        "--fit", choices=("crop", "squash"), default="crop", help="crop to a centred square, or squash (the course)"
-    )
+    predict.add_argument("--fit", **FIT_OPTION)
     predict.add_argument("--data-dir", help=DATA_HELP)
     predict.set_defaults(run=_cmd_predict)
 
@@ -260,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     download.add_argument("--dest", "--data-dir", dest="dest", metavar="DIR", help="where to put the files")
     download.set_defaults(run=_cmd_download)
+
+    _add_build_dataset(commands)
     return parser
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from catlr import h5_reader, limits, sandbox
-from catlr.arrays import read_only
+from catlr.arrays import read_only, zero_one
 from catlr.data_files import DATA_FILES, KNOWN_SHA256, TEST_FILE, TRAIN_FILE, find_data_dir
 from catlr.errors import CatlrInputError
 from catlr.h5_reader import Split
@@ -73,6 +73,29 @@ class Dataset:
     def __iter__(self):
         classes = read_only(np.array([c.encode("utf-8") for c in self.classes]))
         return iter((self.train_set_x_orig, self.train_set_y, self.test_set_x_orig, self.test_set_y, classes))
+
+
+def with_train_images(dataset: Dataset, images: np.ndarray, labels, source: str | None = None) -> Dataset:
+    """``dataset`` with images appended to its training split (the test split unchanged).
+
+    Args:
+        images: (k, num_px, num_px, 3) uint8, the size of the dataset's. labels: k labels 0/1.
+    """
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.shape[1:] != dataset.train_set_x_orig.shape[1:]:
+        raise CatlrInputError(
+            f"images must be uint8 of shape (k, {dataset.num_px}, {dataset.num_px}, 3); "
+            f"got {images.dtype} {images.shape}"
+        )
+    labels = zero_one(labels, "labels").reshape(1, -1)
+    if labels.shape[1] != images.shape[0]:
+        raise CatlrInputError(f"{labels.shape[1]} labels for {images.shape[0]} images; give one label per image")
+    return replace(
+        dataset,
+        train_set_x_orig=np.concatenate([dataset.train_set_x_orig, images]),
+        train_set_y=np.concatenate([dataset.train_set_y, labels.astype(dataset.train_set_y.dtype)], axis=1),
+        source=dataset.source if source is None else source,
+    )
 
 
 def flatten(images: np.ndarray) -> np.ndarray:

@@ -42,3 +42,16 @@ H5_EXPANSION_FLOOR_BYTES = 16 * 1024 * 1024
 # Chunks per dataset: each costs ~10 µs to read, so a file of a million one-byte chunks is refused before
 # it occupies a reader for seconds (h5py's automatic chunking gives a few thousand for 5,000 images).
 H5_MAX_CHUNKS = 100_000
+
+# Datasets built from photos (catlr.photo_sources, catlr.photo_dataset): the same caps for the app and the CLI.
+MAX_BUILD_PHOTOS = 1_000  # photos in both classes together (decoding one takes up to ~0.1 s)
+MAX_BUILD_BYTES = 200 * 1024 * 1024  # all photos together, uncompressed; also the largest .zip accepted
+MAX_ZIP_ENTRIES = 2_000  # files and folders listed in a .zip
+ZIP_MAX_RATIO = 100  # an entry expanding more than this many times its stored size is a zip bomb ...
+ZIP_RATIO_FLOOR_BYTES = 1024 * 1024  # ... once it expands past this (a small blank PNG compresses well)
+MIN_TEST_FRACTION = 0.05
+MAX_TEST_FRACTION = 0.5
+MIN_SPLIT_IMAGES = 2  # each split needs at least this many images
+
+# Teaching the model with the user's own photos (Predict).
+MAX_TAUGHT_PHOTOS = 50

@@ -185,3 +185,44 @@ def _save_cached(folder: Path, problem: Problem) -> None:
             os.mkdir(tmp)  # TemporaryDirectory removes its own name on exit
     except OSError:
         pass  # a read-only or full disk only costs the speed-up
+
+
+def add_examples(base: Problem, X_new, Y_new) -> Problem:
+    """``base`` with training examples appended: in the Gram form G and K grow by their rows and columns.
+
+    Only the new products are computed: G' = [[G, XᵀX_new], [X_newᵀX, X_newᵀX_new]] and K' = [K, X_testᵀX_new],
+    O(d·(m + m_test)·k) instead of rebuilding G in O(d·m²). Falls back to :func:`prepare` when the base is not
+    in the Gram form or the grown problem would leave it (``solver="auto"``'s rule).
+
+    Args:
+        base: the problem to extend (not changed).
+        X_new: (d, k) the new images, flattened and scaled like ``base.X_train``. Y_new: (1, k) labels 0/1.
+    Returns:
+        A new read-only :class:`Problem` whose training examples are base's, then the new ones.
+    """
+    X_add = as_features(X_new, "X_new")
+    d, m, k = base.n_features, base.m_train, X_add.shape[1]
+    if X_add.shape[0] != d:
+        raise CatlrInputError(f"the new images have {X_add.shape[0]:,} features but the dataset's have {d:,}")
+    Y_add = as_label_row(Y_new, k, "Y_new")
+    X_tr = np.concatenate([base.X_train, X_add], axis=1)
+    Y_tr = np.concatenate([base.Y_train, Y_add], axis=1)
+    if base.solver != "gram" or m + k > min(d, limits.GRAM_MAX_EXAMPLES):
+        return prepare(X_tr, Y_tr, base.X_test, base.Y_test)
+    mt = base.m_test
+    GK = np.empty((m + k + mt, m + k))
+    GK[:m, :m] = base.G
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        cross = X_add.T @ X_tr  # (k, m + k): the new rows of G, and by symmetry its new columns
+        GK[m : m + k] = cross
+        GK[:m, m:] = cross[:, :m].T
+        if mt:
+            GK[m + k :, :m] = base.K
+            GK[m + k :, m:] = base.X_test.T @ X_add
+    if not np.isfinite(GK[m:]).all() or not np.isfinite(GK[:m, m:]).all():
+        raise CatlrInputError(
+            "the image values are too large to train on (their products overflow); scale them to [0, 1]"
+        )
+    GK = read_only(GK)
+    K = GK[m + k :] if mt else None
+    return Problem(read_only(X_tr), read_only(Y_tr), base.X_test, base.Y_test, "gram", GK, GK[: m + k], K)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from catlr import download
 from catlr.errors import CatlrInputError
-from ui import cache, charts, scenes, session_data, state, widgets
+from ui import cache, charts, own_images, scenes, session_data, state, widgets
 
 widgets.header(
     "🐱 catlr — see a classifier learn",
@@ -22,7 +22,7 @@ if ds is None:
         "catlr needs the exercise's two files, `train_catvnoncat.h5` and `test_catvnoncat.h5` (3 MB in all):\n"
         "1. **Download** them here (the checksums are verified), or run `python -m catlr download`;\n"
         "2. or point `CATLR_DATA_DIR` at a folder that holds them, then restart the app;\n"
-        "3. or upload two files in the exercise's schema below."
+        "3. or upload two files in the exercise's schema below, or build a dataset from your own photos."
     )
     if st.button("Download the dataset", type="primary", key=state.HOME_DOWNLOAD):
         bar = st.progress(0.0, text="Downloading…")
@@ -34,6 +34,8 @@ if ds is None:
             cache.clear()
             st.rerun()
     session_data.own_dataset_panel()
+    st.subheader("Or use your own images")
+    own_images.panel()
     st.stop()
 
 c1, c2, c3 = st.columns(3)
@@ -67,5 +69,7 @@ st.header("Scenes for a lecture")
 st.caption("Each link opens a page with its settings; the address bar then holds a link you can share.")
 scenes.links()
 
-with st.expander("Use your own dataset", expanded=session_data.is_own()):
+with st.expander("Use your own images", expanded=own_images.pending() is not None):
+    own_images.panel()
+with st.expander("Use your own dataset (.h5 files)", expanded=session_data.is_own()):
     session_data.own_dataset_panel()

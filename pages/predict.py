@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catlr import imaging
-from ui import explain_views, session_data, session_model, session_photo, state, widgets
+from ui import explain_views, session_data, session_model, session_photo, state, teach_view, widgets
 
 widgets.header(
     "🔮 Predict",
@@ -26,13 +26,13 @@ source = (
 fit = (
     c2.segmented_control(
         "Fit to a square",
-        ["crop", "squash"],
-        default="crop",
+        list(imaging.FITS),
+        default=imaging.DEFAULT_FIT,
         key=state.PREDICT_FIT,
         bind="query-params",
         help="crop: the centre square of the photo; squash: the whole photo resized, as the exercise does.",
     )
-    or "crop"
+    or imaging.DEFAULT_FIT
 )
 
 marker = None
@@ -101,6 +101,7 @@ with o3:
     )
 for note in shown.notes:
     st.info(note)
+teach_view.panel(shown, ds.classes)
 
 why_tab, flip_tab, near_tab = st.tabs(
     ["Why this prediction", "When did it flip", "Nearest training images"], key=state.PREDICT_TAB, on_change="rerun"

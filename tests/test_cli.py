@@ -427,3 +427,76 @@ def test_every_failure_is_one_line_without_a_traceback(monkeypatch, capsys, erro
     got, out, err = _run(["train"], capsys)
     assert got == code and out == []
     _assert_one_error_line(err, fragment)
+
+
+# ---------------------------------------------------------------------------------------------
+# build-dataset: two folders of real photos → the exercise's files → train on them
+
+
+def test_build_dataset_prints_the_summary_and_train_works_on_it(tmp_path, capsys):
+    from photo_sets import write_folders
+
+    cats, other = write_folders(tmp_path / "photos", 5, 6)
+    (other / "notes.txt").write_text("not a photo")
+    out = tmp_path / "mine"
+    code, lines, err = _run(
+        ["build-dataset", str(cats), str(other), "--out", str(out), "--num-px", "32", "--seed", "4",
+         "--test-fraction", "0.25", "--fit", "squash"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0 and err == []
+    assert lines[:5] == [
+        "32×32 px, fit squash, test fraction 0.25, seed 4",
+        "cats (label 1): 4 train, 1 test",  # round(5 × 0.25) = 1
+        "other (label 0): 4 train, 2 test",  # round(6 × 0.25) = 2 (halves round to even)
+        "left out: 1 file(s)",
+        f"  {other / 'notes.txt'}: This is not a supported image: it is a text file. "
+        "Use a JPEG, PNG, WebP, GIF, BMP or TIFF file.",
+    ]
+    assert lines[-1] == f"train on it: python -m catlr train --data-dir {out}"
+    code, lines, err = _run(["train", "--data-dir", str(out), "--iterations", "200"], capsys)
+    assert code == 0 and err == []
+    assert lines[0] == "Cost after iteration 0: 0.693147" and lines[-1].startswith("test accuracy: ")
+    from catlr.data import load_dataset
+
+    assert load_dataset(out).classes == ("other", "cats")
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        pytest.param(["--num-px", "48"], "num_px must be one of 32, 64, 128", id="B16-num-px"),
+        pytest.param(["--test-fraction", "0.9"], "test fraction must be a number in [0.05, 0.5]", id="B16-fraction"),
+        pytest.param(["--seed", "x"], "seed must be a number; got 'x'", id="B16-seed"),
+        pytest.param(["--class1-name", "other"], "different names", id="B16-same-names"),
+    ],
+)
+def test_build_dataset_bad_settings_give_one_line_and_write_nothing(tmp_path, capsys, extra, fragment):
+    from photo_sets import write_folders
+
+    cats, other = write_folders(tmp_path / "photos", 2, 2)
+    out = tmp_path / "mine"
+    code, lines, err = _run(["build-dataset", str(cats), str(other), "--out", str(out), *extra], capsys)
+    assert code == 2 and lines == []
+    _assert_one_error_line(err, fragment)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("case", ["B10", "B11", "B17"])
+def test_build_dataset_that_cannot_be_made_gives_one_line_and_keeps_nothing(tmp_path, capsys, case):
+    from photo_sets import write_folders
+
+    cats, other = write_folders(tmp_path / "photos", 3 if case != "B11" else 1, 3 if case != "B11" else 1)
+    if case == "B10":
+        for photo in cats.iterdir():
+            photo.write_bytes(b"")
+    out = tmp_path / "mine"
+    if case == "B17":
+        out.mkdir()
+        (out / "train_catvnoncat.h5").write_bytes(b"mine")
+    code, lines, err = _run(["build-dataset", str(cats), str(other), "--out", str(out)], capsys)
+    assert code == 2 and lines == []
+    fragment = {"B10": "the class 'cats' has no usable photos", "B11": "the test split would hold 0 image(s)",
+                "B17": "already holds train_catvnoncat.h5"}[case]  # fmt: skip
+    _assert_one_error_line(err, fragment)
+    assert sorted(p.name for p in out.iterdir()) == ["train_catvnoncat.h5"] if case == "B17" else not out.exists()

@@ -58,3 +58,49 @@ def test_an_unwritable_cache_only_costs_the_speed_up(dataset, tmp_path):
     blocked.write_text("a file where the folder should be")
     problem = from_dataset(dataset, cache_dir=blocked / "cache")
     np.testing.assert_array_equal(problem.G, from_dataset(dataset).G)
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_added_examples_grow_g_and_k_exactly_as_a_rebuild(dataset, k):
+    from catlr.data import flatten, with_train_images
+    from catlr.problem import add_examples
+
+    rng = np.random.default_rng(k)
+    images = rng.integers(0, 256, (k, 8, 8, 3), dtype=np.uint8)
+    labels = rng.integers(0, 2, k)
+    grown = add_examples(from_dataset(dataset), flatten(images), labels.reshape(1, -1))
+    rebuilt = from_dataset(with_train_images(dataset, images, labels))  # the oracle: G and K from scratch
+    assert grown.solver == rebuilt.solver == "gram" and grown.m_train == 12 + k
+    np.testing.assert_array_equal(grown.X_train, rebuilt.X_train)
+    np.testing.assert_array_equal(grown.Y_train, rebuilt.Y_train)
+    np.testing.assert_allclose(grown.G, rebuilt.G, rtol=1e-12)
+    np.testing.assert_allclose(grown.K, rebuilt.K, rtol=1e-12)
+    np.testing.assert_array_equal(grown.G, grown.G.T)
+    assert not grown.GK.flags.writeable and not grown.X_train.flags.writeable
+    config = TrainConfig(num_iterations=50, learning_rate=0.01)
+    a, b = engine.train(grown, config), engine.train(rebuilt, config)
+    np.testing.assert_allclose(a.w, b.w, rtol=1e-9)
+    assert a.test_accuracy == b.test_accuracy
+
+
+def test_adding_to_a_primal_problem_falls_back_to_a_rebuild(dataset):
+    from catlr.data import flatten
+    from catlr.problem import add_examples
+
+    base = from_dataset(dataset, solver="primal")
+    grown = add_examples(base, flatten(dataset.test_set_x_orig[:1]), [[1]])
+    assert grown.m_train == 13 and grown.solver == "gram"  # rebuilt by prepare(), whose "auto" picks Gram here
+    np.testing.assert_array_equal(grown.G, grown.X_train.T @ grown.X_train)
+
+
+def test_added_examples_must_match_the_dataset(dataset):
+    from catlr.data import with_train_images
+    from catlr.errors import CatlrInputError
+    from catlr.problem import add_examples
+
+    with pytest.raises(CatlrInputError, match="the new images have 5 features but the dataset's have 192"):
+        add_examples(from_dataset(dataset), np.zeros((5, 1)), [[1]])
+    with pytest.raises(CatlrInputError, match=r"images must be uint8 of shape \(k, 8, 8, 3\)"):
+        with_train_images(dataset, np.zeros((1, 4, 4, 3), np.uint8), [1])
+    with pytest.raises(CatlrInputError, match="labels must be 0 or 1; found 2"):
+        with_train_images(dataset, np.zeros((1, 8, 8, 3), np.uint8), [2])

@@ -80,16 +80,20 @@ def use_uploaded(train: bytes, test: bytes) -> data.Dataset:
         CatlrInputError: the files are unusable; this user's dataset and model stay as they were.
     """
     dataset = data.load_dataset_from_bytes(train, test, source="your uploaded files")
-    key = "upload:" + hashlib.sha256(train + b"\0" + test).hexdigest()[:32]
+    use_dataset(dataset, "upload:" + hashlib.sha256(train + b"\0" + test).hexdigest()[:32])
+    return dataset
+
+
+def use_dataset(dataset: data.Dataset, key: str) -> None:
+    """Make a validated dataset (an upload, or one built from photos) this user's data; ``key`` names its content."""
     own = ActiveData(dataset, problem.from_dataset(dataset), key)
     state.drop(*state.DATASET_DEPENDENT)
     state.put(state.USER_DATA, own)
-    return dataset
 
 
 def use_exercise_data() -> None:
     """Go back to the exercise's dataset."""
-    state.drop(state.USER_DATA, *state.DATASET_DEPENDENT)
+    state.drop(state.USER_DATA, state.BUILT, *state.DATASET_DEPENDENT)
 
 
 def typical_distance(active_data: ActiveData) -> float:

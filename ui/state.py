@@ -28,6 +28,8 @@ DATASET_PICK = "catlr.dataset_pick"  # (split, index) selected on the Dataset pa
 MISTAKE_PICK = "catlr.mistake_pick"  # (split, index) selected on the Mistakes page
 USER_DATA = "catlr.user_data"  # ui.session_data.ActiveData of this user's own uploaded .h5 files, or absent
 STOPPED_FOR = "catlr.stopped_for"  # the Train sliders' TrainConfig whose run the user stopped
+TEACHING = "catlr.teaching"  # ui.teach_view.Teaching: photos this user added to training on Predict
+BUILT = "catlr.built"  # ui.own_images.Pending: a dataset built from photos on Home, shown before and after use
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
 DATASET_DEPENDENT = (
@@ -41,6 +43,7 @@ DATASET_DEPENDENT = (
     DATASET_PICK,
     MISTAKE_PICK,
     STOPPED_FOR,
+    TEACHING,
 )
 
 # Widget keys, by page. Those bound to the URL are also its query parameters.
@@ -50,6 +53,23 @@ HOME_TRAIN_FILE = "home_train_file"
 HOME_TEST_FILE = "home_test_file"
 HOME_USE_FILES = "home_use_files"
 HOME_BACK_TO_EXERCISE = "home_back_to_exercise"
+HOME_BUILD_SOURCE = "home_build_source"  # two uploaders or one zip
+HOME_BUILD_NAME1 = "home_build_name1"
+HOME_BUILD_NAME0 = "home_build_name0"
+HOME_BUILD_FILES1 = "home_build_files1"
+HOME_BUILD_FILES0 = "home_build_files0"
+HOME_BUILD_ZIP = "home_build_zip"
+HOME_BUILD_SWAP = "home_build_swap"
+HOME_BUILD_NUM_PX = "home_build_num_px"
+HOME_BUILD_FIT = "home_build_fit"
+HOME_BUILD_TEST_FRACTION = "home_build_test_fraction"
+HOME_BUILD_SEED = "home_build_seed"
+HOME_BUILD = "home_build"  # the "Build the dataset" button
+HOME_BUILD_USE = "home_build_use"
+HOME_BUILD_DOWNLOAD_TRAIN = "home_build_download_train"
+HOME_BUILD_DOWNLOAD_TEST = "home_build_download_test"
+HOME_BUILD_DOWNLOAD_ZIP = "home_build_download_zip"
+HOME_BUILD_PANEL = "home_build_panel"  # the container of the whole "Use your own images" block
 TRAIN_ITERATIONS = "train_iterations"
 TRAIN_LR = "train_lr"
 TRAIN_L2 = "train_l2"
@@ -80,6 +100,9 @@ PREDICT_CAMERA = "predict_camera"
 PREDICT_DATASET_SPLIT = "predict_dataset_split"
 PREDICT_DATASET_INDEX = "predict_dataset_index"
 PREDICT_TAB = "predict_tab"
+PREDICT_TEACH_POSITIVE = "predict_teach_positive"  # "Add to training as cat"
+PREDICT_TEACH_NEGATIVE = "predict_teach_negative"  # "Add to training as non-cat"
+PREDICT_TEACH_RESTORE = "predict_teach_restore"
 INSIDE_ITERATION = "inside_iteration"
 INSIDE_FIXED_SCALE = "inside_fixed_scale"
 
