@@ -31,7 +31,7 @@ MAIN_PICTURE = {
     PREDICT_DATASET: "[data-testid='stMetric']",  # P(cat)
     "inside": "[data-testid='stImage']",  # the weights as an image
 }
-SLIDERS = "[data-testid='stSlider']"
+SLIDERS = "[data-testid='stSlider'] >> visible=true"  # not those in a folded expander
 
 
 def test_on_a_phone_nothing_scrolls_sideways_and_train_shows_its_sliders_and_cost_curve_at_once(
