@@ -20,6 +20,7 @@ import scipy.linalg
 from scipy.sparse.linalg import eigsh
 
 from catlr import logistic
+from catlr.arrays import read_only
 from catlr.trajectory import Trajectory
 
 GRID = 41  # points per side
@@ -51,7 +52,8 @@ def path_of(trajectory: Trajectory, most: int = PATH_POINTS) -> Path:
     alphas = trajectory.alphas(iterations)
     b = trajectory.b[iterations]
     G_alphas = alphas @ trajectory.G
-    return Path(iterations, alphas, b, G_alphas, G_alphas @ alphas.T + np.outer(b, b))
+    gram = G_alphas @ alphas.T + np.outer(b, b)
+    return Path(*(read_only(a) for a in (iterations, alphas, b, G_alphas, gram)))
 
 
 @dataclass(frozen=True, eq=False)
