@@ -187,8 +187,12 @@ def error_shares(trajectory: Trajectory, hardest: int, iterations) -> np.ndarray
         (k,) shares in [0, 1] (0 where the total error is 0).
     """
     k = int(np.clip(hardest, 1, trajectory.m))
-    rows = np.asarray(iterations, dtype=np.intp)
-    errors = np.abs(logistic.sigmoid(trajectory.logits[rows].astype(np.float64)) - trajectory.y)  # (k_it, m)
-    top = -np.partition(-errors, k - 1, axis=1)[:, :k].sum(axis=1)
-    total = errors.sum(axis=1)
-    return np.divide(top, total, out=np.zeros_like(total), where=total > 0)
+    rows = np.asarray(iterations, dtype=np.intp).reshape(-1)
+    out = np.zeros(rows.size)
+    for start in range(0, rows.size, BLOCK_ROWS):  # bounded memory: BLOCK_ROWS × m errors at a time
+        block = rows[start : start + BLOCK_ROWS]
+        errors = np.abs(logistic.sigmoid(trajectory.logits[block].astype(np.float64)) - trajectory.y)  # (k_it, m)
+        top = -np.partition(-errors, k - 1, axis=1)[:, :k].sum(axis=1)
+        total = errors.sum(axis=1)
+        out[start : start + block.size] = np.divide(top, total, out=np.zeros_like(total), where=total > 0)
+    return out

@@ -94,10 +94,11 @@ def test_the_pushes_add_up_to_the_next_update(l2):
     np.testing.assert_allclose(now.pushes(), problem.Y_train[0] - logistic.sigmoid(now.w @ problem.X_train + now.b))
 
 
-def test_error_shares_against_sorting():
+def test_error_shares_against_sorting(monkeypatch):
     problem = tiny(8, d=10, m=9)
     result = engine.train(problem, TrainConfig(20, 1.0))
     traj = trajectory.from_result(result, problem)
+    monkeypatch.setattr(trajectory, "BLOCK_ROWS", 2)  # the iterations come in two blocks
     its = np.array([0, 3, 20])
     for k in (1, 4, 9):
         shares = trajectory.error_shares(traj, k, its)

@@ -42,6 +42,16 @@ def run_path(data_key: str, config: TrainConfig, _trajectory: trajectory.Traject
     return landscape.path_of(_trajectory)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def run_shares(data_key: str, config: TrainConfig, _trajectory: trajectory.Trajectory, hardest: tuple[int, ...]):
+    """Per iteration (n + 1,), the share of the error carried by each count of ``hardest`` images (read-only)."""
+    every = np.arange(_trajectory.iterations + 1)
+    shares = {k: trajectory.error_shares(_trajectory, k, every) for k in hardest}
+    for values in shares.values():
+        values.setflags(write=False)
+    return shares
+
+
 @st.cache_resource
 def results() -> store.ResultStore:
     """The process's store of finished runs (read-only results shared by every user, least recently used out)."""

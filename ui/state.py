@@ -87,6 +87,7 @@ STEP_L2 = "step_l2"
 STEP_AT = "step_at"  # the current iteration
 STEP_PLAY = "step_play"
 STEP_SPEED = "step_speed"  # iterations per tick while playing
+STEP_TAB = "step_tab"  # the open tab: only its content runs
 
 # Page prefixes of the keys made per item.
 PAGE_DATASET = "dataset"

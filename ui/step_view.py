@@ -18,7 +18,7 @@ from catlr.config import TrainConfig
 from catlr.data import Dataset
 from catlr.errors import CatlrInputError
 from catlr.results import TrainResult
-from ui import cache, charts, explain_views, session_data, session_model, state, step_charts, widgets
+from ui import cache, explain_views, session_data, session_model, state, step_charts, widgets
 
 RATES = [1e-4, 1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 7e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.3, 1.0]
 L2_CHOICES = [0.0, 0.1, 1.0, 10.0]
@@ -27,6 +27,7 @@ SPEEDS = [1, 5, 20, 100]  # iterations per tick while playing
 TICK_SECONDS = 0.5
 PUSHERS = 8  # images shown pushing each way
 THUMB_PX = 96
+TABS = ["Who moved the weights", "The loss landscape", "Where the error sits"]
 WEIGHT_PX = 256
 
 
@@ -38,6 +39,7 @@ class StepRun:
         result: the run. trajectory: its states. path: its thinned path. bound: the 2/L bound at its λ.
         outcome: what its cost curve did (:func:`catlr.stability.classify`).
         weight_limit: the largest |Σ channels of w| of the last state (the weight images' full colour).
+        shares: per iteration (n + 1,), the share of the error on the PUSHERS and on the hardest 10 % images.
     """
 
     result: TrainResult
@@ -46,6 +48,7 @@ class StepRun:
     bound: stability.Bound
     outcome: str
     weight_limit: float
+    shares: dict[str, np.ndarray]
 
     @property
     def last(self) -> int:
@@ -74,7 +77,11 @@ def run_for(config: TrainConfig) -> StepRun:
     path = cache.run_path(active.key, config, traj)
     bound = stability.bound(active.problem, config.l2, cache.top_eigenvalue(active.key, active.problem))
     w_sum = np.asarray(result.w).reshape(-1, 3).sum(axis=1)
-    return StepRun(result, traj, path, bound, stability.classify(result.history.train_cost), float(np.abs(w_sum).max()))
+    tenth = max(1, traj.m // 10)
+    counts = cache.run_shares(active.key, config, traj, (PUSHERS, tenth))
+    shares = {f"{PUSHERS} hardest images": counts[PUSHERS], f"hardest 10 % ({tenth})": counts[tenth]}
+    outcome = stability.classify(result.history.train_cost)
+    return StepRun(result, traj, path, bound, outcome, float(np.abs(w_sum).max()), shares)
 
 
 def move(by: int, last: int) -> None:
@@ -118,7 +125,8 @@ def controls(run: StepRun) -> int:
 
 
 def views(run: StepRun, ds: Dataset, at: int) -> None:
-    """Everything at iteration ``at``: metrics, curves, stability, weights and update, pushers, landscape."""
+    """Everything at iteration ``at``: metrics, curves, stability, weights and update; then the pushers, the
+    landscape and the error's spread in tabs, of which only the open one runs (and is redrawn by a step)."""
     now = run.trajectory.state(at)
     h = run.result.history
     metrics(run, at, now)
@@ -132,12 +140,16 @@ def views(run: StepRun, ds: Dataset, at: int) -> None:
     with right:
         meter(run)
     weights_and_update(run, ds, at, now)
-    pushers(run, ds, at, now)
-    concentration, land = st.columns(2)
-    with concentration:
-        error_concentration(run, at)
-    with land:
-        landscape_view(run, at)
+    who, land, spread = st.tabs(TABS, key=state.STEP_TAB, on_change="rerun")
+    if who.open:
+        with who:
+            pushers(ds, now)
+    if land.open:
+        with land:
+            landscape_view(run, at)
+    if spread.open:
+        with spread:
+            error_concentration(run, at)
 
 
 def metrics(run: StepRun, at: int, now: trajectory.State) -> None:
@@ -201,7 +213,7 @@ def weights_and_update(run: StepRun, ds: Dataset, at: int, now: trajectory.State
     )
 
 
-def pushers(run: StepRun, ds: Dataset, at: int, now: trajectory.State) -> None:
+def pushers(ds: Dataset, now: trajectory.State) -> None:
     """The eight images pulling hardest towards each class, with their signed amounts yᵢ − aᵢ."""
     push = now.pushes()
     order = np.argsort(push, kind="stable")
@@ -210,43 +222,36 @@ def pushers(run: StepRun, ds: Dataset, at: int, now: trajectory.State) -> None:
         (f"Pushing hardest towards **{ds.classes[0]}** (yᵢ − aᵢ < 0)", order[:PUSHERS]),
     ):
         st.markdown(title)
-        for col, i in zip(st.columns(PUSHERS), picked, strict=False):
-            label = ds.classes[int(ds.train_set_y[0, i])]
-            col.image(
-                widgets.upscale(ds.train_set_x_orig[i], THUMB_PX),
-                caption=f"{push[i]:+.3f} · #{i} ({label})",
-                width="stretch",
-                alt=f"training image {i}, a {label}, pulling the update by {push[i]:+.3f}",
-            )
+        labels = [ds.classes[int(ds.train_set_y[0, i])] for i in picked]
+        st.image(  # one element for the row: a step redraws 2 elements here, not 16
+            [widgets.upscale(ds.train_set_x_orig[i], THUMB_PX) for i in picked],
+            caption=[f"{push[i]:+.3f} · #{i} ({label})" for i, label in zip(picked, labels, strict=True)],
+            alt=[
+                f"training image {i}, a {label}, pulling the update by {push[i]:+.3f}"
+                for i, label in zip(picked, labels, strict=True)
+            ],
+            width=THUMB_PX,
+        )
 
 
 def error_concentration(run: StepRun, at: int) -> None:
     """How the total error Σ|aᵢ − yᵢ| concentrates on a few hard images as training goes on."""
-    traj = run.trajectory
-    its = charts.thin(run.last + 1)
-    tenth = max(1, traj.m // 10)
-    series = {
-        f"{PUSHERS} hardest images": trajectory.error_shares(traj, PUSHERS, its),
-        f"hardest 10 % ({tenth})": trajectory.error_shares(traj, tenth, its),
-    }
-    full = {name: np.interp(np.arange(run.last + 1), its, values) for name, values in series.items()}
-    for name in full:  # the current iteration's share exactly, not interpolated
-        full[name][at] = trajectory.error_shares(traj, PUSHERS if name.startswith(str(PUSHERS)) else tenth, [at])[0]
     st.markdown("**Where the error sits**: share of Σ|aᵢ − yᵢ| carried by the hardest images")
-    spec = step_charts.curves_spec(full, at, "share of the error", [step_charts.TRAIN, step_charts.TEST])
+    spec = step_charts.curves_spec(run.shares, at, "share of the error", [step_charts.TRAIN, step_charts.TEST])
     st.vega_lite_chart(spec, key=state.item_key(state.PAGE_STEP, "shares"))
 
 
 def landscape_view(run: StepRun, at: int) -> None:
     """The real loss landscape through 0, θ_t and the path's main bend, with the path and θ_t."""
     piece = landscape.cost_slice(run.trajectory, run.path, at)
-    st.markdown("**The loss landscape** (a real slice, 41 × 41 exact costs)")
     if piece is None:
         st.info("The weights never left zero in this run: there is no slice to draw. Train for some iterations.")
         return
-    st.vega_lite_chart(step_charts.landscape_spec(piece, at), key=state.item_key(state.PAGE_STEP, "landscape"))
-    st.caption(
-        "The plane through w = 0, the current weights (the orange dot) and the way the path bends most; the "
-        f"white line is gradient descent's actual path projected onto it (at most {piece.off_plane.max():.3g} "
-        "away from the plane)."
+    chart, text = st.columns([3, 2])
+    chart.vega_lite_chart(step_charts.landscape_spec(piece, at), key=state.item_key(state.PAGE_STEP, "landscape"))
+    text.markdown(
+        f"**The loss landscape, for real**: the training cost at {landscape.GRID} × {landscape.GRID} points of the "
+        "plane through w = 0, the current weights (the orange dot) and the way the path bends most, each cost "
+        "computed exactly. The white line is gradient descent's actual path projected onto the plane (at most "
+        f"{piece.off_plane.max():.3g} away from it)."
     )
