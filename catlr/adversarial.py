@@ -68,8 +68,8 @@ class Flip:
 
 
 def _cat(z: float) -> bool:
-    """The model's 0/1 decision for one logit (as an array of one: says_cat assigns into its result)."""
-    return bool(logistic.says_cat(np.array([z]))[0])
+    """The model's 0/1 decision for one logit."""
+    return bool(logistic.says_cat(z))
 
 
 def _inputs(w, x) -> tuple[np.ndarray, np.ndarray]:
