@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catlr import imaging
-from ui import explain_views, session_data, session_model, session_photo, state, widgets
+from ui import explain_views, poke_views, session_data, session_model, session_photo, state, widgets
 
 widgets.header(
     "🔮 Predict",
@@ -118,3 +118,4 @@ if near_tab.open:
     with near_tab:
         active = session_data.active()
         explain_views.neighbours(shown.model_input, active, key_prefix=state.PAGE_PREDICT, heading=None)
+poke_views.expanders(shown.model_input, result, ds.classes, key_prefix=state.PAGE_PREDICT)
