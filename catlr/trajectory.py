@@ -27,21 +27,28 @@ from catlr.results import TrainResult
 BLOCK_ROWS = 2_000  # iterations whose residuals are held at once while summing (bounds the memory)
 
 
-def gram_of(problem: Problem) -> np.ndarray:
-    """G = XᵀX (m, m) of the training images: the problem's own, or computed when it was prepared primal.
+def check_size(problem: Problem) -> None:
+    """Refuse, before any training, a problem too large to step through (its G would not fit).
 
     Raises:
-        CatlrInputError: more than ``limits.GRAM_MAX_EXAMPLES`` training images (G would not fit).
+        CatlrInputError: more than ``limits.GRAM_MAX_EXAMPLES`` training images and no Gram matrix.
     """
-    if problem.G is not None:
-        return problem.G
     m = problem.m_train
-    if m > limits.GRAM_MAX_EXAMPLES:
+    if problem.G is None and m > limits.GRAM_MAX_EXAMPLES:
         raise CatlrInputError(
             f"stepping through training works on at most {limits.GRAM_MAX_EXAMPLES:,} training images; "
             f"this dataset has {m:,}"
         )
-    return problem.X_train.T @ problem.X_train
+
+
+def gram_of(problem: Problem) -> np.ndarray:
+    """G = XᵀX (m, m) of the training images: the problem's own, or computed when it was prepared primal.
+
+    Raises:
+        CatlrInputError: more than ``limits.GRAM_MAX_EXAMPLES`` training images (see :func:`check_size`).
+    """
+    check_size(problem)
+    return problem.G if problem.G is not None else problem.X_train.T @ problem.X_train
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catlr import engine, logistic, trajectory
+from catlr import engine, limits, logistic, trajectory
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 from catlr.problem import prepare
@@ -108,6 +108,17 @@ def test_error_shares_against_sorting(monkeypatch):
     assert trajectory.error_shares(traj, 9, its) == pytest.approx(1.0)
 
 
+def test_N12_too_many_training_images_are_refused_before_any_gram_matrix(monkeypatch):
+    problem, with_gram = tiny(3, d=4, m=9, solver="primal"), tiny(3, d=4, m=9)
+    trajectory.check_size(problem)  # 9 images: fine
+    monkeypatch.setattr(limits, "GRAM_MAX_EXAMPLES", 8)
+    message = "^stepping through training works on at most 8 training images; this dataset has 9$"
+    for refuse in (trajectory.check_size, trajectory.gram_of):
+        with pytest.raises(CatlrInputError, match=message):
+            refuse(problem)
+    trajectory.check_size(with_gram)  # a problem that has its G already is never refused
+
+
 def test_a_primal_problem_gets_its_gram_matrix_and_the_same_states():
     gram, primal = tiny(11, d=4, m=9), tiny(11, d=4, m=9, solver="primal")
     config = TrainConfig(15, 0.2)
@@ -117,10 +128,12 @@ def test_a_primal_problem_gets_its_gram_matrix_and_the_same_states():
     np.testing.assert_allclose(a.state(15).w, b.state(15).w, rtol=1e-5, atol=1e-8)
 
 
-def test_a_loaded_model_and_a_bad_iteration_are_refused():
+def test_N11_a_loaded_model_and_a_bad_iteration_are_refused():
     problem = tiny(1)
     loaded = engine.evaluate(problem, np.zeros(7), 0.0, TrainConfig())
-    with pytest.raises(CatlrInputError, match="no training history"):
+    with pytest.raises(
+        CatlrInputError, match="^a model loaded from a file has no training history to step through; train one$"
+    ):
         trajectory.from_result(loaded, problem)
     traj = trajectory.from_result(engine.train(problem, TrainConfig(5, 0.1)), problem)
     with pytest.raises(CatlrInputError, match="between 0 and 5"):

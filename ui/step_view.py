@@ -68,6 +68,7 @@ def run_for(config: TrainConfig) -> StepRun:
     """The run of ``config`` on this user's data, from the store when anyone trained it (else trained once)."""
     active = session_data.active()
     try:
+        trajectory.check_size(active.problem)  # before training a run that could not be stepped through
         with st.spinner("Training once; stepping through it will not retrain…"):
             result = session_model.shared_run(config)
         traj = trajectory.from_result(result, active.problem)
