@@ -36,6 +36,24 @@ _RDBU_R = (
     / 255.0
 )  # (11, 3)
 
+# Viridis (perceptually uniform, readable in grey and by colour-blind readers) at 21 even positions, as
+# matplotlib and Vega define it; linear between them, within 3 levels of the full 256-colour map.
+_VIRIDIS_HEX = (
+    "440154471365482475463480414487"
+    "3b528b355f8d2f6c8e2a788e25848e"
+    "21918c1e9c8922a8842fb47c44bf70"
+    "5ec9627ad1519bd93cbddf26dfe318fde725"
+)
+_VIRIDIS = np.frombuffer(bytes.fromhex(_VIRIDIS_HEX), dtype=np.uint8).reshape(-1, 3) / 255.0  # (21, 3)
+
+
+def _along(anchors: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Linear interpolation between colour anchors (k, 3) at positions in [0, 1]: (..., 3) uint8."""
+    pos = np.clip(position, 0.0, 1.0) * (len(anchors) - 1)
+    lo = np.minimum(np.floor(pos).astype(np.intp), len(anchors) - 2)
+    frac = (pos - lo)[..., None]
+    rgb = anchors[lo] * (1.0 - frac) + anchors[lo + 1] * frac
+    return np.rint(rgb * 255.0).astype(np.uint8)
 
 
 def weights_grid(w: np.ndarray, num_px: int) -> np.ndarray:
@@ -66,12 +84,24 @@ def diverging_rgb(values: np.ndarray, limit: float | None = None) -> np.ndarray:
     if not math.isfinite(limit) or limit < 0:
         raise CatlrInputError(f"colour limit must be a finite number ≥ 0; got {limit!r}")
     scaled = np.zeros_like(values) if limit == 0 else np.clip(values / limit, -1.0, 1.0)
-    # Position along the 11 anchors: −1 → 0, 0 → 5, +1 → 10.
-    pos = (scaled + 1.0) * 5.0
-    lo = np.minimum(np.floor(pos).astype(np.intp), 9)
-    frac = (pos - lo)[..., None]
-    rgb = _RDBU_R[lo] * (1.0 - frac) + _RDBU_R[lo + 1] * frac
-    return np.rint(rgb * 255.0).astype(np.uint8)
+    return _along(_RDBU_R, (scaled + 1.0) / 2.0)  # −1 → the first anchor, 0 → the middle, +1 → the last
+
+
+def sequential_rgb(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Colour values with viridis: ``low`` (and below) dark purple … ``high`` (and above) yellow.
+
+    Args:
+        values: any shape (...), finite floats. low, high: the ends of the scale (low < high; equal draws
+        everything at the low end).
+
+    Returns:
+        (..., 3) uint8 RGB.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+        raise CatlrInputError(f"the colour scale needs finite ends with low ≤ high; got {low!r}, {high!r}")
+    span = high - low
+    return _along(_VIRIDIS, np.zeros_like(values) if span == 0 else (values - low) / span)
 
 
 def weights_image(w: np.ndarray, num_px: int) -> np.ndarray:
@@ -114,4 +144,3 @@ def overlay(image: np.ndarray, pixel_map: np.ndarray, alpha: float = 0.6) -> np.
     a = (alpha * strength)[..., None]  # (n, n, 1)
     out = (1.0 - a) * grey[..., None] + a * colour
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
-

@@ -59,7 +59,7 @@ def says_cat(Z: np.ndarray) -> np.ndarray:
     through σ itself, since σ(z) may round to exactly 0.5 there.
     """
     Z = np.asarray(Z)
-    P = Z > 1e-12
+    P = np.array(Z > 1e-12)  # an array even when Z is 0-d (comparing a 0-d array gives a NumPy scalar)
     unsure = (Z > 0) & ~P
     if unsure.any():
         P[unsure] = sigmoid(Z[unsure]) > 0.5

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catlr import imaging
-from ui import explain_views, session_data, session_model, session_photo, state, teach_view, widgets
+from ui import explain_views, poke_views, session_data, session_model, session_photo, state, teach_view, widgets
 
 widgets.header(
     "🔮 Predict",
@@ -120,3 +120,4 @@ if near_tab.open:
     with near_tab:
         active = session_data.active()
         explain_views.neighbours(shown.model_input, active, key_prefix=state.PAGE_PREDICT, heading=None)
+poke_views.expanders(shown.model_input, result, ds.classes, key_prefix=state.PAGE_PREDICT)

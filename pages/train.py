@@ -45,6 +45,8 @@ l2 = c3.select_slider(
     bind="query-params",
     help="Adds λ/(2m)·‖w‖² to the cost; 0 is the exercise.",
 )
+with c2:
+    train_view.stability_caption(l2)
 try:
     config = TrainConfig(num_iterations=iterations, learning_rate=learning_rate, l2=l2)
 except CatlrInputError as exc:

@@ -17,8 +17,9 @@ PAGES = [  # page files in menu order (ui/router.py)
     "pages/mistakes.py",
     "pages/predict.py",
     "pages/inside.py",
+    "pages/step.py",
 ]
-PAGE_TITLES = ["Home", "Train", "Dataset", "Mistakes", "Predict", "Inside the model"]
+PAGE_TITLES = ["Home", "Train", "Dataset", "Mistakes", "Predict", "Inside the model", "Step through"]
 MISCLASSIFIED_TEST = [5, 6, 10, 11, 13, 18, 19, 28, 29, 30, 33, 34, 41, 44, 46]  # ../shared/data/README.md
 
 

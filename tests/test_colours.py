@@ -50,6 +50,21 @@ def test_diverging_rgb_agrees_with_matplotlib_rdbu_r():
     assert np.max(np.abs(ours - theirs)) <= 3
 
 
+def test_sequential_rgb_agrees_with_matplotlib_viridis_and_saturates_at_its_ends():
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"]
+    values = np.linspace(2.0, 5.0, 301)
+    ours = colours.sequential_rgb(values, 2.0, 5.0).astype(int)
+    theirs = np.rint(cmap((values - 2.0) / 3.0)[:, :3] * 255).astype(int)
+    assert np.max(np.abs(ours - theirs)) <= 3  # 21 anchors, linear between them, against the 256-colour map
+    ends = colours.sequential_rgb(np.array([-1.0, 2.0, 5.0, 9.0]), 2.0, 5.0)
+    assert [tuple(c) for c in ends] == [(0x44, 0x01, 0x54)] * 2 + [(0xFD, 0xE7, 0x25)] * 2
+    assert (colours.sequential_rgb(np.ones(3), 1.0, 1.0) == ends[0]).all()  # a flat scale: the low end
+    with pytest.raises(CatlrInputError, match="low ≤ high"):
+        colours.sequential_rgb(values, 5.0, 2.0)
+
+
 def test_diverging_rgb_with_a_limit_saturates_beyond_it():
     rgb = colours.diverging_rgb(np.array([-10.0, -2.0, 2.0, 10.0]), limit=2.0)
     assert [tuple(c) for c in rgb] == [(0x05, 0x30, 0x61)] * 2 + [(0x67, 0x00, 0x1F)] * 2

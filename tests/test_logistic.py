@@ -36,6 +36,14 @@ def test_says_cat_is_sigmoid_above_one_half_even_where_it_rounds():
     np.testing.assert_array_equal(logistic.says_cat(z), logistic.sigmoid(z) > 0.5)
 
 
+@pytest.mark.parametrize("z", [1e-300, 1e-17, 5e-13, 1e-12, 2e-12, -1.0, 0.0])
+def test_says_cat_takes_a_single_logit_even_where_it_is_unsure(z):
+    # Regression: a 0-d logit in (0, 1e-12] used to raise (a comparison of 0-d arrays gives a NumPy scalar).
+    for single in (z, np.float64(z), np.array(z)):
+        got = logistic.says_cat(single)
+        assert got.shape == () and bool(got) == bool(logistic.sigmoid(np.array([z]))[0] > 0.5)
+
+
 def test_accuracy_is_the_exercises_formula():
     rng = np.random.default_rng(2)
     pred, y = (rng.random((1, 209)) > 0.5).astype(float), (rng.random((1, 209)) > 0.5).astype(float)

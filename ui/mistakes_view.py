@@ -9,7 +9,7 @@ import streamlit as st
 from catlr import metrics
 from catlr.data import Dataset
 from catlr.results import TrainResult
-from ui import charts, explain_views, session_data, session_model, state, widgets
+from ui import charts, explain_views, poke_views, session_data, session_model, state, widgets
 
 COLUMNS = 6
 KINDS = ["all mistakes", "false positives", "false negatives"]
@@ -143,3 +143,4 @@ def picked(result: TrainResult, ds: Dataset, splits: dict, scores: dict, thresho
         with flip_tab:
             logits, iterations = explain_views.logits_for_dataset(result, split, i)
             explain_views.flip(logits, iterations, key_prefix=state.PAGE_MISTAKES, classes=ds.classes, heading=None)
+    poke_views.expanders(splits[split][1][i], result, ds.classes, key_prefix=state.PAGE_MISTAKES)

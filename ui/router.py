@@ -57,6 +57,7 @@ def pages() -> list:
         st.Page("pages/mistakes.py", title="Mistakes", icon="❌", url_path="mistakes"),
         st.Page("pages/predict.py", title="Predict", icon="🔮", url_path="predict"),
         st.Page("pages/inside.py", title="Inside the model", icon="🔬", url_path="inside"),
+        st.Page("pages/step.py", title="Step through", icon="👣", url_path="step"),
     ]
 
 

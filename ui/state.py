@@ -3,7 +3,7 @@
 - **Results and per-user data** live under ``catlr.<name>`` keys that no widget owns, so they survive
   page switches (Streamlit deletes a widget's key when the user opens a page without that widget).
 - **Widget and element keys** are ``<page>_<name>``, with page one of ``app`` (the sidebar), ``home``,
-  ``train``, ``dataset``, ``mistakes``, ``predict``, ``inside``. A widget bound to the URL
+  ``train``, ``dataset``, ``mistakes``, ``predict``, ``inside``, ``step``. A widget bound to the URL
   (``bind="query-params"``) uses its key as the query parameter, so links read ``/train?train_lr=0.01``.
 - Keys made per item (one button per image, one block per explanation) come from the functions at the
   end, never from string literals in a page (``tests/ui/test_state.py`` checks both).
@@ -105,11 +105,19 @@ PREDICT_TEACH_NEGATIVE = "predict_teach_negative"  # "Add to training as non-cat
 PREDICT_TEACH_RESTORE = "predict_teach_restore"
 INSIDE_ITERATION = "inside_iteration"
 INSIDE_FIXED_SCALE = "inside_fixed_scale"
+STEP_ITERATIONS = "step_iterations"  # the run's settings on the Step-through page
+STEP_LR = "step_lr"
+STEP_L2 = "step_l2"
+STEP_AT = "step_at"  # the current iteration
+STEP_PLAY = "step_play"
+STEP_SPEED = "step_speed"  # iterations per tick while playing
+STEP_TAB = "step_tab"  # the open tab: only its content runs
 
 # Page prefixes of the keys made per item.
 PAGE_DATASET = "dataset"
 PAGE_MISTAKES = "mistakes"
 PAGE_PREDICT = "predict"
+PAGE_STEP = "step"
 
 
 def item_key(page: str, name: str, *parts: object) -> str:

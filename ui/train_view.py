@@ -8,12 +8,12 @@ import time
 import pandas as pd
 import streamlit as st
 
-from catlr import explain, metrics, persistence
+from catlr import explain, metrics, persistence, stability
 from catlr.config import COMPARISON_ITERATIONS, COMPARISON_RATES, TrainConfig
 from catlr.data import Dataset
 from catlr.errors import CatlrInputError
 from catlr.results import History, Progress, TrainResult
-from ui import charts, session_model, state, widgets
+from ui import cache, charts, session_data, session_model, state, widgets
 
 # Train is the theme's orange, test blue; overlays and sweeps take the rest in order.
 PALETTE = ["#e8590c", "#1c7ed6", "#2b8a3e", "#862e9c", "#c2255c", "#5c940d", "#0b7285", "#e67700", "#495057"]
@@ -166,6 +166,20 @@ def accuracy_tab(result: TrainResult) -> None:
     )
 
 
+def bound(l2: float) -> stability.Bound:
+    """The 2/L bound of this user's data at penalty ``l2`` (λ_max computed once per dataset)."""
+    active = session_data.active()
+    return stability.bound(active.problem, l2, cache.top_eigenvalue(active.key, active.problem))
+
+
+def stability_caption(l2: float) -> None:
+    """Under the learning-rate control: where the guaranteed descent ends."""
+    safe = bound(l2).safe_rate
+    st.caption(
+        f"Rates above **{safe:.3g}** (= 2/L) may oscillate or diverge; at or below it the cost falls every step."
+    )
+
+
 def comparison(rates: list[float], iterations: int) -> list[TrainResult] | None:
     """The learning-rate comparison for these settings: kept from the last call, else trained now.
 
@@ -189,10 +203,13 @@ def comparison_block(results: list[TrainResult]) -> None:
     curves = charts.per_iteration({f"lr = {r.config.learning_rate:g}": r.history.train_cost for r in results})
     charts.line_chart(curves, "iteration", "train cost", PALETTE * 2)
     diagnoses = [explain.diagnose_curve(r.history.train_cost) for r in results]
+    limit = bound(results[0].config.l2)
     table = pd.DataFrame(
         {
             "learning rate": [f"{r.config.learning_rate:g}" for r in results],
             "diagnosis": [d.kind for d in diagnoses],
+            "2/L bound predicted": [limit.predicts(r.config.learning_rate) for r in results],
+            "the curve did": [stability.classify(r.history.train_cost) for r in results],
             "train accuracy": [widgets.pct(r.train_accuracy) for r in results],
             "test accuracy": [widgets.pct(r.test_accuracy) for r in results],
             "final cost": [f"{r.final_cost:.6f}" for r in results],
@@ -201,7 +218,10 @@ def comparison_block(results: list[TrainResult]) -> None:
     st.dataframe(table, hide_index=True)
     for r, d in zip(results, diagnoses, strict=True):
         st.markdown(f"**lr = {r.config.learning_rate:g} — {d.kind}.** {d.sentence}")
-    st.caption("All rates train side by side in one batched pass of the engine.")
+    st.caption(
+        f"All rates train side by side in one batched pass of the engine. 2/L = {limit.safe_rate:.3g}: below it "
+        "the cost is guaranteed to fall at every step; above it the bound promises nothing."
+    )
 
 
 def handout_pdf(ds: Dataset, result: TrainResult, make_comparison) -> bytes:

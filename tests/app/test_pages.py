@@ -111,6 +111,10 @@ def test_learning_rate_comparison_reproduces_the_exercise(app):
     # exercise-api.md: 1500 iterations -> 99.52 / 68.0, 88.995 / 64.0, 68.42 / 36.0
     assert list(table["train accuracy"]) == ["99.52 %", "89.00 %", "68.42 %"]
     assert list(table["test accuracy"]) == ["68.00 %", "64.00 %", "36.00 %"]
+    # 2/L ≈ 0.0036 on this data (tests/test_stability.py): 0.01 is above it and its cost does rise
+    assert list(table["2/L bound predicted"]) == ["may oscillate", "falls every step", "falls every step"]
+    assert list(table["the curve did"]) == ["oscillates", "converges", "converges"]
+    assert any("may oscillate or diverge" in c.value and "0.00361" in c.value for c in at.caption)
 
 
 def test_mistakes_lists_exactly_the_fifteen_misclassified_test_images(app):

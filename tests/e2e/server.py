@@ -51,10 +51,15 @@ def wait_healthy(url: str, timeout: float = 60.0) -> float:
 
 @contextlib.contextmanager
 def streamlit_server(
-    env: dict[str, str] | None = None, extra_args: list[str] | None = None, script: str = "app.py", warm: bool = True
+    env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
+    script: str = "app.py",
+    warm: bool = True,
+    port: int | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Yield (base URL, process) of a live dashboard (or another ``script``); the server is terminated on exit."""
-    port = free_port()
+    """Yield (base URL, process) of a live dashboard (or another ``script``) on ``port`` (default: a free one);
+    the server is terminated on exit."""
+    port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
