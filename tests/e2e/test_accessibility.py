@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.browsing import open_app, open_tab, press_on_slider
 from tests.e2e.server import streamlit_server, wait_idle
-from ui import state
+from tests.photo_fixtures import real_photo_bytes
+from ui import poke_views, state
 
 pytestmark = pytest.mark.e2e
 AXE = Axe()
@@ -25,7 +26,7 @@ def violations(page) -> list[str]:
 
 
 # "" is Home (the default page: its own url_path would show Streamlit's "page not found" first)
-PAGES = ["", "train", "dataset", "mistakes", "inside", f"predict?{state.PREDICT_SOURCE}=Dataset"]
+PAGES = ["", "train", "dataset", "mistakes", "inside", f"predict?{state.PREDICT_SOURCE}=Dataset", "step"]
 
 
 def test_no_serious_violation_on_any_page_or_in_the_states_people_reach(page, server):
@@ -43,16 +44,39 @@ def test_no_serious_violation_on_any_page_or_in_the_states_people_reach(page, se
     open_app(page, server, f"predict?{state.PREDICT_SOURCE}=Dataset")
     open_tab(page, "Nearest training images")
     found["predict, nearest images"] = violations(page)
+    open_tab(page, "When did it flip")
+    page.get_by_text(poke_views.NUDGE_LABEL).click()
+    wait_idle(page)
+    page.get_by_text(poke_views.VERDICT_LABEL).click()
+    wait_idle(page)
+    found["predict, when it flipped, what would flip it, how stable"] = violations(page)
+    open_app(page, server, "inside")
+    press_on_slider(page, state.INSIDE_ITERATION, "ArrowLeft", times=3)
+    found["inside, scrubbed"] = violations(page)
+    open_app(page, server, "step")
+    page.get_by_role("button", name="+10", exact=True).click()
+    wait_idle(page)
+    open_tab(page, "The loss landscape")
+    found["step, ten steps on, the landscape"] = violations(page)
     assert {where: v for where, v in found.items() if v} == {}
 
 
-def test_no_serious_violation_when_a_photo_is_refused_or_the_data_is_missing(page, server, browser, tmp_path):
+def test_no_serious_violation_when_a_photo_is_refused_or_predicted_or_the_data_is_missing(
+    page, server, browser, tmp_path
+):
     open_app(page, server, "predict")
     bad = tmp_path / "not-a-photo.jpg"
     bad.write_text("<html>not a photo</html>")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploader.set_input_files(str(bad))
+    expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(1)
+    assert violations(page) == []
+    cat = {"name": "cat.jpg", "mimeType": "image/jpeg", "buffer": real_photo_bytes("chelsea")}
+    uploader.set_input_files(files=[cat])
+    expect(page.locator("[data-testid='stMetric']", has_text="P(cat)")).to_have_count(1)
+    page.locator(f".st-key-{state.PREDICT_TEACH_POSITIVE} button").click()  # teach it: before → after
+    expect(page.get_by_role("button", name="Remove")).to_have_count(1)
     wait_idle(page)
-    assert page.locator("[data-testid='stAlertContentError']").count() == 1
     assert violations(page) == []
     empty = tmp_path / "no-data"
     empty.mkdir()
