@@ -7,10 +7,14 @@ exercise's dataset and its prepared problem, whose arrays are read-only). Per-us
 
 from __future__ import annotations
 
+import io
+import os
+
 import numpy as np
 import streamlit as st
+from PIL import Image
 
-from catlr import data, data_files, explain, landscape, problem, stability, store, trajectory
+from catlr import data, data_files, explain, landscape, problem, room_store, rooms, stability, store, trajectory
 from catlr.config import TrainConfig
 
 STORE_BYTES = 64 * 1024 * 1024  # finished runs shared by every session of this process
@@ -52,13 +56,37 @@ def run_shares(data_key: str, config: TrainConfig, _trajectory: trajectory.Traje
     return shares
 
 
+@st.cache_data(max_entries=32)
+def room_image(data_key: str, subject: str, size: int, _image: np.ndarray) -> bytes:
+    """PNG bytes of the image ``subject`` ("test/12", the (n, n, 3) uint8 ``_image``) of the data named
+    ``data_key``, enlarged to (size, size) with nearest-neighbour so pixels stay crisp. Made once per process:
+    every phone in a room redraws the question's image at each look (every few seconds)."""
+    enlarged = Image.fromarray(np.asarray(_image, dtype=np.uint8)).resize((size, size), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    enlarged.save(out, format="PNG")
+    return out.getvalue()
+
+
 @st.cache_resource
 def results() -> store.ResultStore:
     """The process's store of finished runs (read-only results shared by every user, least recently used out)."""
     return store.ResultStore(STORE_BYTES)
 
 
+@st.cache_resource
+def room_service() -> rooms.RoomStore:
+    """The process's room store: in this process, or the Redis that ``CATLR_ROOMS_URL`` names (shared by every
+    server using it). Raises CatlrInputError for a bad URL (nothing is cached then)."""
+    return room_store.open_store(os.environ.get("CATLR_ROOMS_URL"))
+
+
+# What a new dataset makes stale.
+DATA_CACHES = (exercise_data, typical_distance, top_eigenvalue, run_path, run_shares, room_image, results)
+KEPT = (room_service,)  # open rooms are no cache of the data: their members and votes outlive a download
+
+
 def clear() -> None:
-    """Forget everything cached (after the dataset was downloaded, so the next visit loads it)."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    """Forget everything cached about the data (after the dataset was downloaded, so the next visit loads it).
+    The room store is kept: the rooms open on this server go on."""
+    for cached in DATA_CACHES:
+        cached.clear()

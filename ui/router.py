@@ -48,8 +48,10 @@ PRESENTER_CSS = """<style>
 </style>"""
 
 
-def pages() -> list:
-    """Every page, in menu order (built per run: a Page carries per-run state)."""
+def pages(presenter: bool = False) -> list:
+    """Every page, in menu order (built per run: a Page carries per-run state). The room a presenter runs is
+    in the menu in presenter mode; the audience's page is reached by its link (or QR code), never the menu."""
+    room = "visible" if presenter else "hidden"
     return [
         st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
         st.Page("pages/train.py", title="Train", icon="📉", url_path="train"),
@@ -58,6 +60,8 @@ def pages() -> list:
         st.Page("pages/predict.py", title="Predict", icon="🔮", url_path="predict"),
         st.Page("pages/inside.py", title="Inside the model", icon="🔬", url_path="inside"),
         st.Page("pages/step.py", title="Step through", icon="👣", url_path="step"),
+        st.Page("pages/room.py", title="Open a room", icon="📣", url_path="room", visibility=room),
+        st.Page("pages/join.py", title="Join a room", icon="🙋", url_path="join", visibility="hidden"),
     ]
 
 
@@ -77,20 +81,24 @@ def main() -> None:
     runtime.configure_process(server=True)
     start_warm_up()
     # A presenter's link (?app_presenter=true) opens with the sidebar folded: the stage is the page.
-    folded = st.query_params.get(state.APP_PRESENTER) == "true"
+    from_link = st.query_params.get(state.APP_PRESENTER) == "true"
     st.set_page_config(
         page_title="catlr — see a classifier learn",
         page_icon="🐱",
         layout="wide",
-        initial_sidebar_state="collapsed" if folded else "auto",
+        initial_sidebar_state="collapsed" if from_link else "auto",
     )
-    page = st.navigation(pages())
+    # The menu shows "Open a room" in presenter mode, so the mode is known before the toggle is drawn: the
+    # toggle's value from this rerun, or the link's on a first visit. The toggle itself comes after
+    # st.navigation, which keeps it (and its query parameter) across page switches.
+    presenter = bool(state.get(state.APP_PRESENTER, from_link))
+    page = st.navigation(pages(presenter))
     st.html(SCREEN_CSS)
     if st.sidebar.toggle(
         "Presenter mode",
         key=state.APP_PRESENTER,
         bind="query-params",
-        help="Larger text for a projector; kept in the URL.",
+        help="Larger text for a projector, and rooms the audience joins from their phones; kept in the URL.",
     ):
         st.html(PRESENTER_CSS)
     token = _ROUTED.set(True)

@@ -3,8 +3,9 @@
 - **Results and per-user data** live under ``catlr.<name>`` keys that no widget owns, so they survive
   page switches (Streamlit deletes a widget's key when the user opens a page without that widget).
 - **Widget and element keys** are ``<page>_<name>``, with page one of ``app`` (the sidebar), ``home``,
-  ``train``, ``dataset``, ``mistakes``, ``predict``, ``inside``, ``step``. A widget bound to the URL
-  (``bind="query-params"``) uses its key as the query parameter, so links read ``/train?train_lr=0.01``.
+  ``train``, ``dataset``, ``mistakes``, ``predict``, ``inside``, ``step``, ``room`` (the presenter's room),
+  ``join`` (the audience's page). A widget bound to the URL (``bind="query-params"``) uses its key as the
+  query parameter, so links read ``/train?train_lr=0.01``.
 - Keys made per item (one button per image, one block per explanation) come from the functions at the
   end, never from string literals in a page (``tests/ui/test_state.py`` checks both).
 """
@@ -30,6 +31,9 @@ USER_DATA = "catlr.user_data"  # ui.session_data.ActiveData of this user's own u
 STOPPED_FOR = "catlr.stopped_for"  # the Train sliders' TrainConfig whose run the user stopped
 TEACHING = "catlr.teaching"  # ui.teach_view.Teaching: photos this user added to training on Predict
 BUILT = "catlr.built"  # ui.own_images.Pending: a dataset built from photos on Home, shown before and after use
+ROOM_HOSTED = "catlr.room_hosted"  # (code, presenter secret) of the room this session opened; never in a URL
+ROOM_MEMBER = "catlr.room_member"  # (code, member id) of the room this session joined
+ROOM_LIMITS = "catlr.room_limits"  # {"joins" | "votes" | "rooms": catlr.room_inputs.RateLimiter} of this session
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
 DATASET_DEPENDENT = (
@@ -112,12 +116,29 @@ STEP_AT = "step_at"  # the current iteration
 STEP_PLAY = "step_play"
 STEP_SPEED = "step_speed"  # iterations per tick while playing
 STEP_TAB = "step_tab"  # the open tab: only its content runs
+ROOM_OPEN = "room_open"
+ROOM_ACTIVITY = "room_activity"
+ROOM_SPLIT = "room_split"
+ROOM_INDEX = "room_index"
+ROOM_LR = "room_lr"
+ROOM_ASK = "room_ask"
+ROOM_REVEAL = "room_reveal"
+ROOM_CLOSE = "room_close"
+ROOM_SHOW_NICKNAMES = "room_show_nicknames"
+ROOM_FOLLOW_SCENE = "room_follow_scene"
+ROOM_FOLLOW = "room_follow"
+ROOM_UNFOLLOW = "room_unfollow"
+JOIN_CODE = "join_code"
+JOIN_GO = "join_go"
+JOIN_NICKNAME = "join_nickname"
+JOIN_NICKNAME_SAVE = "join_nickname_save"
 
 # Page prefixes of the keys made per item.
 PAGE_DATASET = "dataset"
 PAGE_MISTAKES = "mistakes"
 PAGE_PREDICT = "predict"
 PAGE_STEP = "step"
+PAGE_JOIN = "join"
 
 
 def item_key(page: str, name: str, *parts: object) -> str:
