@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from catlr import colours, landscape, stability, trajectory
@@ -18,7 +19,7 @@ from catlr.config import TrainConfig
 from catlr.data import Dataset
 from catlr.errors import CatlrInputError
 from catlr.results import TrainResult
-from ui import cache, explain_views, session_data, session_model, state, step_charts, widgets
+from ui import cache, explain_views, mistakes_view, session_data, session_model, state, step_charts, widgets
 
 RATES = [1e-4, 1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 7e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.3, 1.0]
 L2_CHOICES = [0.0, 0.1, 1.0, 10.0]
@@ -26,8 +27,10 @@ STEPS = (-100, -10, -1, 1, 10, 100)
 SPEEDS = [1, 5, 20, 100]  # iterations per tick while playing
 TICK_SECONDS = 0.5
 PUSHERS = 8  # images shown pushing each way
+MISTAKES_PER_ROW = 8
 THUMB_PX = 96
-TABS = ["Who moved the weights", "The loss landscape", "Where the error sits"]
+TABS = ["Who moved the weights", "The mistakes", "The loss landscape", "Where the error sits"]
+THRESHOLD = 0.5  # a cat when P(cat) > 0.5, as on Mistakes
 WEIGHT_PX = 256
 
 
@@ -127,7 +130,8 @@ def controls(run: StepRun) -> int:
 
 def views(run: StepRun, ds: Dataset, at: int) -> None:
     """Everything at iteration ``at``: metrics, curves, stability, weights and update; then the pushers, the
-    landscape and the error's spread in tabs, of which only the open one runs (and is redrawn by a step)."""
+    mistakes, the landscape and the error's spread in tabs, of which only the open one runs (and is redrawn
+    by a step)."""
     now = run.trajectory.state(at)
     h = run.result.history
     metrics(run, at, now)
@@ -141,10 +145,13 @@ def views(run: StepRun, ds: Dataset, at: int) -> None:
     with right:
         meter(run)
     weights_and_update(run, ds, at, now)
-    who, land, spread = st.tabs(TABS, key=state.STEP_TAB, on_change="rerun")
+    who, wrong, land, spread = st.tabs(TABS, key=state.STEP_TAB, on_change="rerun")
     if who.open:
         with who:
             pushers(ds, now)
+    if wrong.open:
+        with wrong:
+            mistakes_at(run, ds, at)
     if land.open:
         with land:
             landscape_view(run, at)
@@ -230,6 +237,59 @@ def pushers(ds: Dataset, now: trajectory.State) -> None:
             alt=[
                 f"training image {i}, a {label}, pulling the update by {push[i]:+.3f}"
                 for i, label in zip(picked, labels, strict=True)
+            ],
+            width=THUMB_PX,
+        )
+
+
+def misclassified(run: StepRun, ds: Dataset, at: int) -> tuple[pd.DataFrame, int]:
+    """The test images wrong after ``at`` updates, exactly as Mistakes lists them at the 0.5 threshold, and how
+    many test images changed verdict on the update into ``at`` (0 at the start).
+
+    Returns:
+        the mistakes table of :func:`ui.mistakes_view.mistakes` (index, true, predicted, p_cat), ascending;
+        the number of test images whose prediction differs between iterations at − 1 and at.
+    """
+    splits = mistakes_view.splits_shown(ds, include_train=False)
+    problem = session_data.active().problem
+
+    def scores(t: int) -> dict[str, np.ndarray]:
+        return {"test": session_model.probabilities(run.result, problem, "test", t)}
+
+    now = scores(at)
+    flipped = 0 if at == 0 else int(((scores(at - 1)["test"] > THRESHOLD) != (now["test"] > THRESHOLD)).sum())
+    return mistakes_view.mistakes(splits, now, THRESHOLD), flipped
+
+
+def mistakes_at(run: StepRun, ds: Dataset, at: int) -> None:
+    """The test images misclassified at iteration ``at``, as thumbnails (one image element a row), and how many
+    flipped on the step into it."""
+    if run.result.history.test_logits is None or ds.m_test == 0:
+        st.info("This dataset has no test images, so there are no mistakes to follow.")
+        return
+    table, flipped = misclassified(run, ds, at)
+    change = (
+        "the start: nothing has flipped yet"
+        if at == 0
+        else (f"{flipped} image{'' if flipped == 1 else 's'} flipped on this step")
+    )
+    st.markdown(
+        f"**{len(table)} of {ds.m_test} test images wrong** after iteration {at:,} (a cat when P(cat) > "
+        f"{THRESHOLD:g}, as on Mistakes); {change}."
+    )
+    if table.empty:
+        st.success("No mistakes at this iteration. 🎉")
+    rows = [table.iloc[k : k + MISTAKES_PER_ROW] for k in range(0, len(table), MISTAKES_PER_ROW)]
+    for row in rows:  # one element a row: a step redraws a few elements, not one per mistake
+        picked = [int(i) for i in row["index"]]
+        labels = [ds.classes[int(y)] for y in row["true"]]
+        p_cat = [float(p) for p in row["p_cat"]]
+        st.image(
+            [widgets.upscale(ds.test_set_x_orig[i], THUMB_PX) for i in picked],
+            caption=[f"#{i} ({label}) · P(cat) {p:.2f}" for i, label, p in zip(picked, labels, p_cat, strict=True)],
+            alt=[
+                f"test image {i}, a {label}, misclassified with P(cat) = {p:.3f} at iteration {at:,}"
+                for i, label, p in zip(picked, labels, p_cat, strict=True)
             ],
             width=THUMB_PX,
         )

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow.ipc
 import pytest
 
-from catlr import data, engine, trajectory
+from catlr import data, engine, exercise, trajectory
 from catlr.config import TrainConfig
 from catlr.problem import from_dataset
 from tests.helpers import metric, open_tab
@@ -94,3 +94,52 @@ def test_a_link_opens_at_an_iteration_and_the_meter_reads_the_run(app, default_r
     assert metric(at, "Test cost") == f"{default_run[0].history.test_cost[1500]:.6f}"
     text = " ".join(c.value for c in at.caption)
     assert "may oscillate" in text and "oscillates" in text  # 0.005 is above 2/L ≈ 0.0036 on this data
+
+
+def wrong_test_images(result, t: int, X_test, y_test) -> list[int]:
+    """The oracle: test images misclassified after t updates, straight from the history's stored logits, or,
+    at the end, from w and b through the exercise's own ``predict``."""
+    if t == result.iterations_run:
+        predicted = exercise.predict(np.asarray(result.w), result.b, X_test).ravel()
+    else:
+        predicted = (1 / (1 + np.exp(-result.history.logits("test")[t].astype(np.float64))) > 0.5).astype(float)
+    return [int(i) for i in np.flatnonzero(predicted != y_test)]
+
+
+def shown_mistakes(at) -> list[int]:
+    """The test images in the mistakes tab's thumbnails, read from their captions ("#5 (cat) · P(cat) 0.43")."""
+    return [int(c.split(" ")[0][1:]) for image in at.image[2:] for c in image.captions]
+
+
+@pytest.mark.realdata
+def test_the_mistakes_follow_the_step_and_end_as_the_mistakes_page(app, default_run, real_data_dir):
+    result, _ = default_run
+    ds = data.load_dataset(real_data_dir)
+    X_test, y_test = ds.test_set_x_orig.reshape(ds.m_test, -1).T / 255.0, ds.test_set_y.ravel()
+    at = app(PAGE)
+    open_tab(at, state.STEP_TAB, "The mistakes")
+    for by in (100, 10, 1):
+        step(at, by)
+    assert not at.exception
+    expected = wrong_test_images(result, 111, X_test, y_test)
+    assert shown_mistakes(at) == expected
+    assert all(len(image.captions) <= step_view.MISTAKES_PER_ROW for image in at.image[2:]), "one element a row"
+    before = set(wrong_test_images(result, 110, X_test, y_test))
+    flipped = len(before ^ set(expected))
+    text = " ".join(m.value for m in at.markdown)
+    assert f"{len(expected)} of {ds.m_test} test images wrong" in text
+    assert f"{flipped} image{'' if flipped == 1 else 's'} flipped on this step" in text
+    p_111 = 1 / (1 + np.exp(-result.history.logits("test")[111].astype(np.float64)))
+    i = expected[0]
+    assert at.image[2].captions[0] == f"#{i} ({ds.classes[int(y_test[i])]}) · P(cat) {p_111[i]:.2f}"
+
+    at.number_input(key=state.STEP_AT).set_value(result.iterations_run).run()
+    assert not at.exception
+    final = shown_mistakes(at)
+    assert final == wrong_test_images(result, result.iterations_run, X_test, y_test)
+    at.switch_page("pages/mistakes.py").run()  # the Mistakes page's own list, of the same (default) model
+    assert not at.exception
+    listed = [
+        int(c.split(":")[0].split("#")[1]) for image in at.image for c in image.captions if c.startswith("test #")
+    ]
+    assert final == listed
