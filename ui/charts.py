@@ -10,11 +10,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from catlr import stability
+
 CURVE_POINTS = 400  # points kept per line
 THRESHOLD_COLOUR = "#e8590c"  # the ROC curve's current-threshold dot: the theme's primary colour
 # Cat dark, non-cat light: told apart by lightness, so also in grey and with any colour-vision deficiency
 # (tests/ui/test_charts.py simulates three).
 CLASS_COLOURS = ("#0068c9", "#83c9ff")  # (class 1, class 0)
+INK = "#1f2328"
+SAFE, UNSAFE = "#2b8a3e", "#c92a2a"  # the stability strip's zones (also told apart by their legend's words)
 
 
 def thin(n: int, most: int = CURVE_POINTS) -> np.ndarray:
@@ -92,5 +96,61 @@ def roc_spec(fpr: np.ndarray, tpr: np.ndarray, point: tuple[float, float], heigh
                 "mark": {"type": "point", "filled": True, "size": 120, "color": THRESHOLD_COLOUR},
                 "encoding": axes,
             },
+        ],
+    }
+
+
+def stability_strip(bound: stability.Bound, rates: list[float]) -> dict:
+    """A log-scale strip: the safe rates (≤ 2/L), the rates that may oscillate (> 2/L), and a tick at each of
+    ``rates``, labelled (``lr = r`` for one rate; for several, the labels alternate above and below the strip so
+    neighbours do not overlap). Step through's stability meter and Train's learning-rate comparison draw it."""
+    low, high = min(*rates, bound.safe_rate) / 30, max(*rates, bound.safe_rate) * 30
+    x = {
+        "field": "from",
+        "type": "quantitative",
+        "scale": {"type": "log", "domain": [low, high]},
+        "title": "learning rate (log scale)",
+    }
+    y = {"field": "row", "type": "nominal", "axis": None}  # one band: the strip
+    zones = [
+        {"from": low, "to": bound.safe_rate, "row": "rates", "zone": "cost falls every step (≤ 2/L)"},
+        {"from": bound.safe_rate, "to": high, "row": "rates", "zone": "may oscillate or diverge (> 2/L)"},
+    ]
+    colour = {
+        "field": "zone",
+        "type": "nominal",
+        "legend": {"orient": "bottom", "title": None, "direction": "vertical", "labelLimit": 400},
+        "scale": {"range": [SAFE, UNSAFE]},
+    }
+    ordered = sorted(rates)
+    ticks = [{"from": r, "row": "rates", "label": f"lr = {r:g}" if len(rates) == 1 else f"{r:g}"} for r in ordered]
+    text = {"type": "text", "dx": 6, "align": "left", "color": INK, "fontWeight": "bold"}
+    labels = (
+        [{"data": {"values": ticks}, "mark": text, "encoding": {"x": x, "y": y, "text": {"field": "label"}}}]
+        if len(ticks) == 1
+        else [
+            {
+                "data": {"values": ticks[first::2]},
+                "mark": {**text, "dx": 0, "align": "center", "dy": dy},
+                "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+            }
+            for first, dy in ((0, -16), (1, 16))
+            if ticks[first::2]
+        ]
+    )
+    return {
+        "height": {"step": 48 if len(ticks) == 1 else 64},
+        "layer": [
+            {
+                "data": {"values": zones},
+                "mark": {"type": "bar", "opacity": 0.35},
+                "encoding": {"x": x, "x2": {"field": "to"}, "y": y, "color": colour},
+            },
+            {
+                "data": {"values": ticks},
+                "mark": {"type": "tick", "color": INK, "thickness": 3},
+                "encoding": {"x": x, "y": y},
+            },
+            *labels,
         ],
     }

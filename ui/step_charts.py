@@ -1,5 +1,6 @@
-"""Vega-Lite specs of the Step-through page: curves with a marker at the current iteration, the stability
-meter and the loss landscape. Hand-written specs, as in :mod:`ui.charts` (a spec costs about 2 ms).
+"""Vega-Lite specs of the Step-through page: curves with a marker at the current iteration and the loss
+landscape (the stability meter's strip is shared with Train: :func:`ui.charts.stability_strip`).
+Hand-written specs, as in :mod:`ui.charts` (a spec costs about 2 ms).
 
 What changes from one iteration to the next is kept out of the specs, in named datasets (``"datasets"``,
 which Streamlit sends as Arrow): while a chart's spec is unchanged the browser swaps its data in place
@@ -13,10 +14,10 @@ import io
 import numpy as np
 from PIL import Image
 
-from catlr import colours, landscape, stability
+from catlr import colours, landscape
 from ui import charts
 
-TRAIN, TEST, MARK, INK = "#e8590c", "#1c7ed6", "#1f2328", "#1f2328"
+TRAIN, TEST, MARK = "#e8590c", "#1c7ed6", "#1f2328"
 SLICE_SCALE = {"zero": False, "nice": False}  # the axes end where the heat map does
 
 
@@ -70,48 +71,6 @@ def curves_spec(columns: dict[str, np.ndarray | None], at: int, y_title: str, co
                     "color": colour,
                     "tooltip": [{"field": "series"}, {"field": "value", "format": ".6g"}],
                 },
-            },
-        ],
-    }
-
-
-def meter_spec(bound: stability.Bound, rate: float) -> dict:
-    """A log-scale strip: the safe rates (≤ 2/L), the rates that may oscillate, and the chosen rate."""
-    low, high = min(rate, bound.safe_rate) / 30, max(rate, bound.safe_rate) * 30
-    x = {
-        "field": "from",
-        "type": "quantitative",
-        "scale": {"type": "log", "domain": [low, high]},
-        "title": "learning rate (log scale)",
-    }
-    y = {"field": "row", "type": "nominal", "axis": None}  # one band: the strip
-    zones = [
-        {"from": low, "to": bound.safe_rate, "row": "rates", "zone": "cost falls every step (≤ 2/L)"},
-        {"from": bound.safe_rate, "to": high, "row": "rates", "zone": "may oscillate or diverge (> 2/L)"},
-    ]
-    colour = {
-        "field": "zone",
-        "type": "nominal",
-        "legend": {"orient": "bottom", "title": None, "direction": "vertical", "labelLimit": 400},
-        "scale": {"range": ["#2b8a3e", "#c92a2a"]},
-    }
-    return {
-        "height": {"step": 48},
-        "layer": [
-            {
-                "data": {"values": zones},
-                "mark": {"type": "bar", "opacity": 0.35},
-                "encoding": {"x": x, "x2": {"field": "to"}, "y": y, "color": colour},
-            },
-            {
-                "data": {"values": [{"from": rate, "row": "rates"}]},
-                "mark": {"type": "tick", "color": INK, "thickness": 3},
-                "encoding": {"x": x, "y": y},
-            },
-            {
-                "data": {"values": [{"from": rate, "row": "rates", "label": f"lr = {rate:g}"}]},
-                "mark": {"type": "text", "dx": 6, "align": "left", "color": INK, "fontWeight": "bold"},
-                "encoding": {"x": x, "y": y, "text": {"field": "label"}},
             },
         ],
     }

@@ -19,7 +19,7 @@ from catlr.config import TrainConfig
 from catlr.data import Dataset
 from catlr.errors import CatlrInputError
 from catlr.results import TrainResult
-from ui import cache, explain_views, mistakes_view, session_data, session_model, state, step_charts, widgets
+from ui import cache, charts, explain_views, mistakes_view, session_data, session_model, state, step_charts, widgets
 
 RATES = [1e-4, 1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 7e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.3, 1.0]
 L2_CHOICES = [0.0, 0.1, 1.0, 10.0]
@@ -179,7 +179,7 @@ def meter(run: StepRun) -> None:
     """The stability meter: where this learning rate sits against 2/L, and what the run did."""
     rate, bound = run.result.config.learning_rate, run.bound
     st.markdown("**Stability meter**")
-    st.vega_lite_chart(step_charts.meter_spec(bound, rate), key=state.item_key(state.PAGE_STEP, "meter"))
+    st.vega_lite_chart(charts.stability_strip(bound, [rate]), key=state.item_key(state.PAGE_STEP, "meter"))
     rise = stability.first_rise(run.result.history.train_cost)
     did = "the cost fell at every step" if rise is None else f"the cost first rose after iteration {rise:,}"
     st.caption(

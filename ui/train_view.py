@@ -199,11 +199,21 @@ def comparison(rates: list[float], iterations: int) -> list[TrainResult] | None:
 
 
 def comparison_block(results: list[TrainResult]) -> None:
-    """The compared runs' cost curves, a table, and each curve's diagnosis."""
+    """Where the compared rates sit against 2/L, their cost curves, a table, and each curve's diagnosis."""
+    limit = bound(results[0].config.l2)
+    rates = [r.config.learning_rate for r in results]
+    above = [f"{r:g}" for r in sorted(rates) if r > limit.safe_rate]
+    verb = "lies" if len(above) == 1 else "lie"
+    where = (
+        f"{', '.join(above)} {verb} above it, where the cost may oscillate or diverge"
+        if above
+        else ("every compared rate lies at or below it")
+    )
+    st.markdown(f"**Against the bound**: 2/L = {limit.safe_rate:.3g}; {where}.")
+    st.vega_lite_chart(charts.stability_strip(limit, rates))
     curves = charts.per_iteration({f"lr = {r.config.learning_rate:g}": r.history.train_cost for r in results})
     charts.line_chart(curves, "iteration", "train cost", PALETTE * 2)
     diagnoses = [explain.diagnose_curve(r.history.train_cost) for r in results]
-    limit = bound(results[0].config.l2)
     table = pd.DataFrame(
         {
             "learning rate": [f"{r.config.learning_rate:g}" for r in results],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -115,6 +116,12 @@ def test_learning_rate_comparison_reproduces_the_exercise(app):
     assert list(table["2/L bound predicted"]) == ["may oscillate", "falls every step", "falls every step"]
     assert list(table["the curve did"]) == ["oscillates", "converges", "converges"]
     assert any("may oscillate or diverge" in c.value and "0.00361" in c.value for c in at.caption)
+    # the strip above the curves: the region above 2/L shaded, a tick at each compared rate
+    strip = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "(> 2/L)" in c.proto.spec)
+    zones, ticks = strip["layer"][0]["data"]["values"], strip["layer"][1]["data"]["values"]
+    assert f"{zones[1]['from']:.3g}" == "0.00361" and zones[0]["to"] == zones[1]["from"]
+    assert [t["from"] for t in ticks] == [0.0001, 0.001, 0.01]
+    assert any("2/L = 0.00361; 0.01 lies above it" in m.value for m in at.markdown)
 
 
 def test_mistakes_lists_exactly_the_fifteen_misclassified_test_images(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from catlr import engine
+from catlr import engine, stability
 from catlr.config import TrainConfig
 from catlr.problem import prepare
 from tests.helpers import CLEARLY_DIFFERENT, colour_distances
@@ -74,3 +74,18 @@ def test_the_colour_check_tells_a_red_green_pair_apart_from_a_safe_one():
     distances = colour_distances("#d62728", "#2ca02c")
     assert distances["normal"] >= 2 * distances["deuteranomaly"]
 
+
+def test_the_stability_strip_splits_at_two_over_l_and_marks_each_rate():
+    bound = stability.Bound(top_eigenvalue=400.0, m=100, l2=0.0)  # L = 1, 2/L = 2
+    zones, tick, label = charts.stability_strip(bound, [5.0])["layer"]  # the Step page's meter: one rate
+    assert zones["data"]["values"][0]["to"] == zones["data"]["values"][1]["from"] == bound.safe_rate == 2.0
+    assert tick["data"]["values"][0]["from"] == 5.0 and label["data"]["values"][0]["label"] == "lr = 5"
+    low, high = zones["encoding"]["x"]["scale"]["domain"]
+    assert low < 2.0 < 5.0 < high
+    zones, ticks, above, below = charts.stability_strip(bound, [10.0, 0.5, 1.0])["layer"]  # Train's comparison
+    assert [t["from"] for t in ticks["data"]["values"]] == [0.5, 1.0, 10.0]
+    labels = above["data"]["values"] + below["data"]["values"]
+    assert sorted(t["label"] for t in labels) == ["0.5", "1", "10"]
+    assert above["mark"]["dy"] == -below["mark"]["dy"], "neighbouring labels on opposite sides of the strip"
+    low, high = zones["encoding"]["x"]["scale"]["domain"]
+    assert low < 0.5 and high > 10.0

@@ -1,4 +1,4 @@
-"""ui.step_charts: the specs carry the data they draw (the marker at the current iteration, the 2/L zones)."""
+"""ui.step_charts: the specs carry the data they draw (the marker at the current iteration, the landscape)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from catlr import colours, landscape, stability
+from catlr import colours, landscape
 from ui import step_charts
 
 
@@ -23,13 +23,6 @@ def test_curves_mark_the_current_iteration_with_its_values():
     later = step_charts.curves_spec({"train": train, "test": test, "none": None}, 7, "cost", ["#000", "#111"])
     assert {k: v for k, v in later.items() if k != "datasets"} == {k: v for k, v in spec.items() if k != "datasets"}
     assert later["datasets"]["lines"] == spec["datasets"]["lines"]  # only the marker's data changes
-
-
-def test_the_meter_splits_at_two_over_l_and_marks_the_rate():
-    bound = stability.Bound(top_eigenvalue=400.0, m=100, l2=0.0)  # L = 1, 2/L = 2
-    zones, tick, label = step_charts.meter_spec(bound, 5.0)["layer"]
-    assert zones["data"]["values"][0]["to"] == zones["data"]["values"][1]["from"] == bound.safe_rate == 2.0
-    assert tick["data"]["values"][0]["from"] == 5.0 and label["data"]["values"][0]["label"] == "lr = 5"
 
 
 def test_the_landscape_is_one_heat_map_image_the_right_way_up_with_the_path_and_the_point():
