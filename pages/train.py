@@ -28,13 +28,13 @@ iterations = c1.slider(
     help="Number of gradient-descent steps (0 = the untrained model).",
 )
 learning_rate = c2.select_slider(
-    "Learning rate",
+    train_view.rate_label(),
     LEARNING_RATES,
     value=session_model.DEFAULT_CONFIG.learning_rate,
     format_func=widgets.number,
     key=state.TRAIN_LR,
     bind="query-params",
-    help="Step size α (log scale).",
+    help=train_view.rate_help(),
 )
 l2 = c3.select_slider(
     "L2 penalty λ",
@@ -45,8 +45,6 @@ l2 = c3.select_slider(
     bind="query-params",
     help="Adds λ/(2m)·‖w‖² to the cost; 0 is the exercise.",
 )
-with c2:
-    train_view.stability_caption(l2)
 try:
     config = TrainConfig(num_iterations=iterations, learning_rate=learning_rate, l2=l2)
 except CatlrInputError as exc:

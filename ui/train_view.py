@@ -172,11 +172,19 @@ def bound(l2: float) -> stability.Bound:
     return stability.bound(active.problem, l2, cache.top_eigenvalue(active.key, active.problem))
 
 
-def stability_caption(l2: float) -> None:
-    """Under the learning-rate control: where the guaranteed descent ends."""
-    safe = bound(l2).safe_rate
-    st.caption(
-        f"Rates above **{safe:.3g}** (= 2/L) may oscillate or diverge; at or below it the cost falls every step."
+def rate_label() -> str:
+    """The learning-rate control's label, with where guaranteed descent ends (2/L at the current λ): on the
+    label's own line, so it costs no room above the cost curve on a phone or a projector."""
+    return f"Learning rate (steady up to {bound(float(state.get(state.TRAIN_L2) or 0.0)).safe_rate:.2g})"
+
+
+def rate_help() -> str:
+    """The learning-rate control's help: what the number in its label means."""
+    safe = bound(float(state.get(state.TRAIN_L2) or 0.0)).safe_rate
+    return (
+        f"Step size α (log scale). Up to 2/L = {safe:.3g} the cost falls at every step (L: the largest curvature "
+        "of the cost); above it the cost may oscillate or diverge — the Learning rates tab shows where each rate "
+        "falls."
     )
 
 

@@ -115,7 +115,12 @@ def test_learning_rate_comparison_reproduces_the_exercise(app):
     # 2/L ≈ 0.0036 on this data (tests/test_stability.py): 0.01 is above it and its cost does rise
     assert list(table["2/L bound predicted"]) == ["may oscillate", "falls every step", "falls every step"]
     assert list(table["the curve did"]) == ["oscillates", "converges", "converges"]
-    assert any("may oscillate or diverge" in c.value and "0.00361" in c.value for c in at.caption)
+    assert "**Against the bound**: 2/L = 0.00361; 0.01 lies above it, where the cost may oscillate or diverge." in [
+        m.value for m in at.markdown
+    ]
+    # on the control itself: where guaranteed descent ends, in its label, and what that means in its help
+    control = at.select_slider(key=state.TRAIN_LR)
+    assert control.label == "Learning rate (steady up to 0.0036)" and "2/L = 0.00361" in control.help
     # the strip above the curves: the region above 2/L shaded, a tick at each compared rate
     strip = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if "(> 2/L)" in c.proto.spec)
     zones, ticks = strip["layer"][0]["data"]["values"], strip["layer"][1]["data"]["values"]
