@@ -6,8 +6,7 @@ from ui import session_data, state, step_view, widgets
 
 widgets.header(
     "👣 Step through",
-    "Gradient descent one step at a time: who moved the weights, whether the step size is safe, and the real "
-    "loss landscape under the path. Stepping never retrains.",
+    "Gradient descent one step at a time: who moved the weights, is the step safe, the real loss landscape.",
 )
 ds = session_data.require()
 
@@ -45,7 +44,15 @@ step_view.clamp(run.last)
 p1, p2 = st.columns([1, 3], vertical_alignment="bottom")
 playing = p1.toggle("Play", key=state.STEP_PLAY, help="Advance on its own, a tick every half second.")
 speed = (
-    p2.segmented_control("Iterations per tick", step_view.SPEEDS, default=5, key=state.STEP_SPEED, bind="query-params")
+    p2.segmented_control(
+        "Iterations per tick",
+        step_view.SPEEDS,
+        default=5,
+        format_func=step_view.per_tick,
+        key=state.STEP_SPEED,
+        bind="query-params",
+        label_visibility="collapsed",  # its options say it: "5 per tick"
+    )
     or 5
 )
 step_view.stepper(run, ds, playing, speed)

@@ -34,6 +34,11 @@ THRESHOLD = 0.5  # a cat when P(cat) > 0.5, as on Mistakes
 WEIGHT_PX = 256
 
 
+def per_tick(speed: int) -> str:
+    """How a playing speed reads on its control: ``5 per tick``."""
+    return f"{speed} per tick"
+
+
 @dataclass(frozen=True, eq=False)
 class StepRun:
     """A finished run ready to step through (everything read-only, shared through the caches).

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.server import wait_idle
@@ -48,7 +50,12 @@ def assert_no_exception(page) -> None:
 
 
 def full_screenshot(page, path) -> None:
-    """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit it."""
+    """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit it. Only when the
+    docs' screenshots are being retaken (CATLR_UPDATE_SCREENSHOTS=1): drawing a page 6,000 px tall costs the
+    browser seconds, and a test run keeps just the first screen."""
+    if os.environ.get("CATLR_UPDATE_SCREENSHOTS") != "1":
+        page.screenshot(path=str(path))
+        return
     height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 6000)})
@@ -103,8 +110,10 @@ def cut_labels(page) -> list[str]:
             if (r.width === 0) continue;
             if (el.scrollWidth > el.clientWidth + 1) { cut.push(el.textContent); continue; }
             for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-              // Only hidden overflow cuts; a tab bar that scrolls sideways (on a phone) keeps every tab reachable.
-              if (!['hidden', 'clip'].includes(getComputedStyle(a).overflowX)) continue;
+              const overflow = getComputedStyle(a).overflowX;
+              if (overflow === 'visible') continue;
+              // Inside a box that scrolls sideways (a phone's tab bar) every label stays reachable.
+              if (overflow === 'auto' || overflow === 'scroll') break;
               const box = a.getBoundingClientRect();
               if (r.right > box.right + 1 || r.left < box.left - 1) { cut.push(el.textContent); break; }
             }
@@ -121,3 +130,16 @@ def on_first_screen(page, selector: str) -> float:
         return 0.0
     visible = min(box["y"] + box["height"], page.viewport_size["height"]) - max(box["y"], 0)
     return max(visible, 0) / box["height"]
+
+
+AXE = Axe()
+BLOCKING = ("serious", "critical")
+
+
+def violations(page) -> list[str]:
+    """The serious and critical axe-core violations on the page, one line per element."""
+    page.wait_for_timeout(500)  # charts and images finish drawing
+    found = AXE.run(page).response["violations"]
+    blocking = [v for v in found if v["impact"] in BLOCKING]
+    return [f"{v['id']} ({v['impact']}): {node['html'][:120]}" for v in blocking for node in v["nodes"]]
+

@@ -1,47 +1,33 @@
-"""Accessibility in the real browser: axe-core (the engine behind Lighthouse) on every page and the states people
-reach, failing on any serious or critical violation. Moderate and minor ones are listed in the README."""
+"""Accessibility in the real browser: axe-core (the engine behind Lighthouse) in the states people reach, failing on
+any serious or critical violation (every page's first state: tests/e2e/test_screens.py), and the keyboard."""
 
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import open_app, open_tab, press_on_slider
+from tests.e2e.browsing import go, open_app, open_tab, press_on_slider, violations
 from tests.e2e.server import streamlit_server, wait_idle
 from tests.photo_fixtures import real_photo_bytes
 from ui import poke_views, state
 
 pytestmark = pytest.mark.e2e
-AXE = Axe()
-BLOCKING = ("serious", "critical")
 
 
-def violations(page) -> list[str]:
-    """The serious and critical violations on the page, one line per element."""
-    page.wait_for_timeout(500)  # charts and images finish drawing
-    found = AXE.run(page).response["violations"]
-    blocking = [v for v in found if v["impact"] in BLOCKING]
-    return [f"{v['id']} ({v['impact']}): {node['html'][:120]}" for v in blocking for node in v["nodes"]]
-
-
-# "" is Home (the default page: its own url_path would show Streamlit's "page not found" first)
-PAGES = ["", "train", "dataset", "mistakes", "inside", f"predict?{state.PREDICT_SOURCE}=Dataset", "step"]
-
-
-def test_no_serious_violation_on_any_page_or_in_the_states_people_reach(page, server):
+def test_no_serious_violation_in_the_states_people_reach(page, server):
+    # Every page's first state is checked where the pages are opened anyway: at phone size and in presenter mode
+    # on a projector (tests/e2e/test_screens.py). Here, what people do next, in one session.
     found = {}
-    for path in PAGES:
-        open_app(page, server, path)
-        found[path or "home"] = violations(page)
-    open_app(page, server, f"train?{state.APP_PRESENTER}=true")
+    open_app(page, server, "train")
     press_on_slider(page, state.TRAIN_LR, "ArrowLeft")  # a second run: the overlay control appears
-    found["train, presenter mode, two runs"] = violations(page)
-    open_app(page, server, "mistakes")
-    page.locator(".st-key-mistakes_open_test_5 button").click()
+    found["train, two runs"] = violations(page)
+    go(page, "Mistakes")
+    page.locator(f".st-key-{state.item_key(state.PAGE_MISTAKES, 'open', 'test', 5)} button").click()
     wait_idle(page)
     found["mistakes, an image opened"] = violations(page)
-    open_app(page, server, f"predict?{state.PREDICT_SOURCE}=Dataset")
+    go(page, "Predict")
+    page.locator(f".st-key-{state.PREDICT_SOURCE} button", has_text="Dataset").click()
+    wait_idle(page)
     open_tab(page, "Nearest training images")
     found["predict, nearest images"] = violations(page)
     open_tab(page, "When did it flip")
@@ -50,10 +36,10 @@ def test_no_serious_violation_on_any_page_or_in_the_states_people_reach(page, se
     page.get_by_text(poke_views.VERDICT_LABEL).click()
     wait_idle(page)
     found["predict, when it flipped, what would flip it, how stable"] = violations(page)
-    open_app(page, server, "inside")
+    go(page, "Inside the model")
     press_on_slider(page, state.INSIDE_ITERATION, "ArrowLeft", times=3)
     found["inside, scrubbed"] = violations(page)
-    open_app(page, server, "step")
+    go(page, "Step through")
     page.get_by_role("button", name="+10", exact=True).click()
     wait_idle(page)
     open_tab(page, "The loss landscape")
