@@ -48,7 +48,7 @@ balance = pd.DataFrame(
     {ds.classes[1]: [train_cats, test_cats], ds.classes[0]: [ds.m_train - train_cats, ds.m_test - test_cats]},
     index=pd.Index(["train", "test"], name="split"),
 )
-origin = "Your own files" if session_data.is_own() else "The exercise's own files"
+origin = f"Your own data ({ds.source})" if session_data.is_own() else "The exercise's own files"
 left, right = st.columns([2, 3])
 with left:
     st.header("Class balance")
@@ -56,7 +56,7 @@ with left:
 with right:
     st.header("Where the data comes from")
     st.markdown(
-        f"{origin}, loaded from `{ds.source}`. Each image is flattened to a vector of "
+        f"{origin}. Each image is flattened to a vector of "
         f"{ds.num_px}·{ds.num_px}·3 = {ds.num_px * ds.num_px * 3:,} numbers and divided by 255. "
         "Note the two splits have **opposite** class balance: training is mostly non-cats, the test set "
         "mostly cats — so a model that always says *cat* would already score "

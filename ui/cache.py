@@ -7,6 +7,7 @@ exercise's dataset and its prepared problem, whose arrays are read-only). Per-us
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 
@@ -22,8 +23,9 @@ STORE_BYTES = 64 * 1024 * 1024  # finished runs shared by every session of this 
 
 @st.cache_resource(show_spinner="Loading the dataset…")
 def exercise_data(data_dir: str) -> tuple[data.Dataset, problem.Problem]:
-    """The exercise's dataset in ``data_dir`` and its prepared problem, loaded once per process."""
-    dataset = data.load_dataset(data_dir)
+    """The exercise's dataset in ``data_dir`` and its prepared problem, loaded once per process. The dataset is
+    described to visitors as "the exercise's files": a public server shows nobody its folders."""
+    dataset = dataclasses.replace(data.load_dataset(data_dir), source="the exercise's files")
     # Prepared arrays on disk: every server process maps the same read-only copy (never for users' own data).
     return dataset, problem.from_dataset(dataset, cache_dir=data_files.default_cache_dir() / "prepared")
 

@@ -31,6 +31,16 @@ def test_home_summarises_the_dataset(app):
     assert any("66 %" in m.value for m in at.markdown), "the always-cat baseline on test is explained"
 
 
+def test_S09_no_page_shows_a_visitor_the_servers_folders(app, real_data_dir):
+    # A public server tells nobody where its files are (issue #16: Home used to print the data folder).
+    at = app()
+    assert any(m.value.startswith("The exercise's own files. Each image") for m in at.markdown)
+    for page in PAGES:
+        at.switch_page(page).run()
+        shown = [e.value for kind in ("markdown", "caption", "text", "info", "warning") for e in at.get(kind)]
+        assert not [text for text in shown if str(real_data_dir) in str(text)], page
+
+
 def test_train_default_run_shows_the_exercise_figures(app):
     at = app("pages/train.py")
     assert metric(at, "Train accuracy") == "99.04 %"
