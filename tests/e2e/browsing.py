@@ -65,6 +65,21 @@ def full_screenshot(page, path) -> None:
     page.set_viewport_size(size)
 
 
+def upload(page, dropzone_input, files) -> None:
+    """Give a file uploader ``files`` (a path, or a list of paths or of {"name", "mimeType", "buffer"}) and wait
+    for the rerun they cause. The upload itself is an HTTP request that can outlast wait_idle's first pause on
+    a busy machine, so first wait until each file's chip is under the uploader with no spinner."""
+    dropzone_input.set_input_files(files)
+    given = files if isinstance(files, list) else [files]
+    names = [f["name"] if isinstance(f, dict) else os.path.basename(str(f)) for f in given]
+    uploader = dropzone_input.locator("xpath=ancestor::*[@data-testid='stFileUploader'][1]")
+    for name in names:  # a long name is shortened on its chip: its first characters are enough to tell them apart
+        chip = uploader.locator("[data-testid='stFileChipName']", has_text=name[:6]).first
+        expect(chip).to_be_visible(timeout=30_000)
+    expect(uploader.locator("[data-testid='stFileChipIconSpinner']")).to_have_count(0, timeout=30_000)
+    wait_idle(page)
+
+
 def press_on_slider(page, key: str, keyname: str, times: int = 1) -> None:
     thumb = page.locator(f".st-key-{key} input[type='range']")
     thumb.focus()

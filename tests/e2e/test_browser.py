@@ -19,6 +19,7 @@ from tests.e2e.browsing import (
     open_app,
     open_tab,
     press_on_slider,
+    upload,
 )
 from tests.e2e.server import wait_idle
 from tests.helpers import PAGE_TITLES, browser_metric, chelsea_jpeg, real_problem
@@ -74,24 +75,21 @@ def test_predict_upload_bad_file_then_good_file(page, server, tmp_path, screensh
     bad.write_bytes(b"\x00" * 64 + b"definitely not a photo")
     dropzone = page.locator("[data-testid='stFileUploaderDropzoneInput']")
 
-    dropzone.set_input_files(str(good))
-    wait_idle(page)
+    upload(page, dropzone, str(good))
     first = browser_metric(page, "P(cat)")
     assert 0.0 <= float(first) <= 1.0
     full_screenshot(page, screenshot_dir / "predict-photo.png")
 
     page.locator("[data-testid='stFileChipDeleteBtn']").first.click()
     wait_idle(page)
-    dropzone.set_input_files(str(bad))
-    wait_idle(page)
+    upload(page, dropzone, str(bad))
     alert = page.locator("[data-testid='stAlertContentError']")
     assert "holiday.jpg" in alert.inner_text()
     assert browser_metric(page, "P(cat)") == first, "the previous result stays"
 
     page.locator("[data-testid='stFileChipDeleteBtn']").first.click()
     wait_idle(page)
-    dropzone.set_input_files(str(good))
-    wait_idle(page)
+    upload(page, dropzone, str(good))
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     assert browser_metric(page, "P(cat)") == first
     assert_no_exception(page)
@@ -116,8 +114,7 @@ def test_why_this_prediction_when_it_flipped_and_its_neighbours(page, server, tm
     open_app(page, server, "predict")
     photo = tmp_path / "chelsea.jpg"
     photo.write_bytes(chelsea_jpeg())
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(photo))
-    wait_idle(page)
+    upload(page, page.locator("[data-testid='stFileUploaderDropzoneInput']"), str(photo))
     why = page.locator(".st-key-predict_why")
     assert "P(cat) = σ(z)" in why.inner_text()
     full_screenshot(page, screenshot_dir / "predict-why.png")
@@ -200,8 +197,7 @@ def test_the_downloaded_model_loads_back(page, server, real_data_dir, tmp_path):
     press_on_slider(page, state.TRAIN_LR, "ArrowRight", 5)  # 0.0001 -> 0.005: another model
     assert browser_metric(page, "Train accuracy") == "99.04 %"
     open_tab(page, "History")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(saved_path))
-    wait_idle(page)
+    upload(page, page.locator("[data-testid='stFileUploaderDropzoneInput']"), str(saved_path))
     page.get_by_role("button", name="Use this model").click()
     expect_metric(page, "Train accuracy", trained[0])
     expect_metric(page, "Test accuracy", trained[1])

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import expect_metric, press_on_slider
+from tests.e2e.browsing import expect_metric, press_on_slider, upload
 from tests.e2e.deploy import served
 from tests.e2e.server import wait_idle
 from tests.helpers import browser_metric
@@ -111,8 +111,7 @@ def test_two_workers_behind_haproxy_keep_each_session_on_its_own_worker(browser,
         press_on_slider(alice, state.TRAIN_LR, "ArrowRight")  # back to 0.005: a third model
         expect_metric(alice, "Train accuracy", "99.04 %")
         alice.get_by_role("tab", name="History").click()
-        alice.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(saved))
-        wait_idle(alice)
+        upload(alice, alice.locator("[data-testid='stFileUploaderDropzoneInput']"), str(saved))
         assert not [f for f in failed if "/_stcore/upload_file/" in f], f"the upload went astray: {failed}"
         use = alice.get_by_role("button", name="Use this model")
         expect(use).to_be_visible(timeout=10_000)

@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.browsing import expect_metric, open_app, press_on_slider
+from tests.e2e.browsing import expect_metric, open_app, press_on_slider, upload
 from tests.e2e.server import streamlit_server, wait_idle
 from tests.h5fixtures import h5_bytes
 from tests.helpers import PAGE_TITLES, browser_metric
@@ -37,8 +37,7 @@ def test_S01_a_hostile_file_name_is_shown_as_text(page, server, tmp_path):
     open_app(page, server, "predict")
     hostile = tmp_path / "<img src=x onerror=alert(1)>.jpg"
     hostile.write_bytes(b"GIF89a but not really")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(hostile))
-    wait_idle(page)
+    upload(page, page.locator("[data-testid='stFileUploaderDropzoneInput']"), str(hostile))
     alert = page.locator("[data-testid='stAlertContentError']")
     assert "<img src=x onerror=alert(1)>.jpg" in alert.inner_text()
     assert page.locator("img[src='x']").count() == 0
@@ -96,10 +95,8 @@ def test_a_long_run_can_be_stopped_and_started_again(page, server, tmp_path, scr
     page.get_by_text("Use your own dataset (.h5 files)").click()
     panel = page.locator("[data-testid='stExpander']", has_text="Use your own dataset (.h5 files)")
     uploaders = panel.locator("[data-testid='stFileUploaderDropzoneInput']")
-    uploaders.nth(0).set_input_files(str(train))
-    wait_idle(page)
-    uploaders.nth(1).set_input_files(str(test))
-    wait_idle(page)
+    upload(page, uploaders.nth(0), str(train))
+    upload(page, uploaders.nth(1), str(test))
     page.get_by_role("button", name="Use these files").click()
     wait_idle(page, 60_000)
     assert browser_metric(page, "Training images") == "2500"

@@ -11,7 +11,7 @@ from catlr import engine, imaging
 from catlr.config import TrainConfig
 from catlr.data import flatten, load_dataset, with_train_images
 from catlr.problem import from_dataset
-from tests.e2e.browsing import assert_no_exception, expect_metric, full_screenshot, open_app
+from tests.e2e.browsing import assert_no_exception, expect_metric, full_screenshot, open_app, upload
 from tests.e2e.server import wait_idle
 from tests.helpers import browser_metric, chelsea_jpeg
 from ui import state
@@ -38,8 +38,7 @@ def test_teach_it_a_photo_see_what_changed_remove_it_and_restore(page, server, t
     open_app(page, server, "predict")
     path = tmp_path / "chelsea.jpg"
     path.write_bytes(chelsea_jpeg())
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-    wait_idle(page)
+    upload(page, page.locator("[data-testid='stFileUploaderDropzoneInput']"), str(path))
     assert browser_metric(page, "P(cat)") == p_before
 
     _click(page, state.PREDICT_TEACH_POSITIVE)
@@ -80,8 +79,7 @@ def test_a_dataset_built_from_photos_on_home(page, server, tmp_path, screenshot_
         if kind == "other":
             (folder / "scan.png").write_bytes(b"<html>not a photo</html>")
         files = [str(p) for p in sorted(folder.iterdir())]
-        page.locator(f".st-key-{key} [data-testid='stFileUploaderDropzoneInput']").set_input_files(files)
-        wait_idle(page)
+        upload(page, page.locator(f".st-key-{key} [data-testid='stFileUploaderDropzoneInput']"), files)
     _click(page, state.HOME_BUILD)
     main = page.locator("[data-testid='stMain']")
     expect(main.get_by_text("Built: 9 training and 2 test images")).to_be_visible()

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from catlr import imaging
-from tests.e2e.browsing import checked_page, open_app
-from tests.e2e.server import streamlit_server, wait_idle
+from tests.e2e.browsing import checked_page, open_app, upload
+from tests.e2e.server import streamlit_server
 from tests.photo_fixtures import real_photo_bytes
 from ui import widgets
 
@@ -44,11 +44,9 @@ def test_an_uploaded_photo_leaves_no_trace_in_the_servers_files(browser, real_da
         open_app(page, url, "predict")
         assert page.get_by_text(widgets.PHOTO_PRIVACY).count() == 1
         uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-        uploader.set_input_files(files=[{"name": "cat.jpg", "mimeType": "image/jpeg", "buffer": photo}])
-        wait_idle(page)
+        upload(page, uploader, files=[{"name": "cat.jpg", "mimeType": "image/jpeg", "buffer": photo}])
         expect(page.locator("[data-testid='stMetric']", has_text="P(cat)")).to_have_count(1)
-        uploader.set_input_files(files=[{"name": "page.jpg", "mimeType": "image/jpeg", "buffer": refused}])
-        wait_idle(page)
+        upload(page, uploader, files=[{"name": "page.jpg", "mimeType": "image/jpeg", "buffer": refused}])
         expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(1)
         port = url.rsplit(":", 1)[1]
         logs = list(Path(tempfile.gettempdir()).glob(f"catlr-streamlit-{port}-*.log"))
