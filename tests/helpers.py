@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -115,4 +116,14 @@ def colour_distances(first, second) -> dict[str, float]:
         space = {"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}
         seen[cvd] = tuple(np.clip(cspace_convert(c, space, "sRGB1"), 0, 1) for c in (a, b))
     return {name: float(deltaE(x, y, input_space="sRGB1")) for name, (x, y) in seen.items()}
+
+
+def stop_process(proc) -> None:
+    """Terminate a child server (streamlit, redis-server) and reap it, killing it if it ignores the request."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 

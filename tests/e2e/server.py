@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from scripts.warm_up import warm_up
+from tests.helpers import stop_process
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CATLR_CHROMIUM", "/usr/lib/chromium/chromium")
@@ -79,12 +80,7 @@ def streamlit_server(
             threading.Thread(target=warm_up, args=(url,), daemon=True).start()
         yield url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         log.close()
 
 
