@@ -42,3 +42,15 @@ H5_EXPANSION_FLOOR_BYTES = 16 * 1024 * 1024
 # Chunks per dataset: each costs ~10 µs to read, so a file of a million one-byte chunks is refused before
 # it occupies a reader for seconds (h5py's automatic chunking gives a few thousand for 5,000 images).
 H5_MAX_CHUNKS = 100_000
+
+# Rooms (catlr.rooms): a code of ROOM_CODE_LENGTH characters from catlr.room_inputs' 29 is one of 29**6 ≈ 5.9e8.
+ROOM_CODE_LENGTH = 6
+ROOM_TTL_SECONDS = 4 * 3600  # a room ends this long after it was opened
+MAX_ROOMS = 500  # open rooms per in-process store (a Redis store is bounded by its own memory)
+MAX_ROOM_MEMBERS = 1_000
+MAX_ROOM_QUESTIONS = 200  # questions asked in one room (the round history is bounded by it)
+MAX_NICKNAME_CHARS = 24
+MAX_PUBLIC_URL_CHARS = 200
+# Per session, over a sliding minute: enough for a person, too few to enumerate codes or flood votes.
+JOIN_ATTEMPTS_PER_MINUTE = 10
+VOTE_ATTEMPTS_PER_MINUTE = 30

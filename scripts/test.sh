@@ -3,12 +3,13 @@
 # lint, unit tests, real-data tests, AppTest and real-browser tests. Extra arguments go to pytest.
 source "$(dirname "$0")/_venv.sh"
 ensure_requirements requirements-test.txt
-# Debian packages: chromium for the browser tests, the colour emoji font the page icons are drawn with
-# (without it the screenshots show empty boxes where the pages' emoji are).
+# Debian packages: chromium for the browser tests, haproxy and redis-server (the tests start them), the colour
+# emoji font the page icons are drawn with (without it the screenshots show empty boxes where the pages' emoji are).
 missing=()
 if [ ! -x /usr/lib/chromium/chromium ] && [ -z "${CATLR_CHROMIUM:-}" ]; then missing+=(chromium); fi
 if ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then missing+=(fonts-noto-color-emoji); fi
 if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then missing+=(haproxy); fi  # the deploy test
+if ! command -v redis-server >/dev/null; then missing+=(redis-server); fi  # the Redis room store's tests
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing Debian's ${missing[*]} for the browser tests"

@@ -19,10 +19,10 @@ NOT_COVERED = "Not covered yet"
 THIS_FILE = Path(__file__).resolve().relative_to(TESTS_DIR)  # not searched: its comments quote example IDs
 
 # The catalogue's section letters: H HDF5 files, I photos, N training parameters and numerics,
-# S server and sessions. A new section needs its letter here (and a row format check catches a
+# S server and sessions, R rooms. A new section needs its letter here (and a row format check catches a
 # table row that uses another one). Restricting the letters keeps hex escapes (b"\x00"), ruff
 # codes (N802, UP032) and the like from being read as IDs.
-SECTION_LETTERS = "HINS"
+SECTION_LETTERS = "HINRS"
 ID_TEXT = rf"[{SECTION_LETTERS}]\d{{2}}"
 # An ID as a word of its own; "_" and "-" separate words, so test_S03_S08_... and "I02-html" count.
 ID_IN_SOURCE = re.compile(rf"(?<![A-Za-z0-9]){ID_TEXT}(?![A-Za-z0-9])")

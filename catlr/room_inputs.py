@@ -1,0 +1,138 @@
+"""The one validation boundary for what a room's audience and its links send: room codes, member ids,
+nicknames, votes and the public address of join links; and the per-session rate limit.
+
+Everything here raises :class:`catlr.errors.CatlrInputError` with a message a person can act on, and
+never echoes more than a short, cleaned piece of what was sent.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+import unicodedata
+import urllib.parse
+from collections import deque
+from collections.abc import Callable
+
+from catlr import limits
+from catlr.errors import CatlrInputError
+
+# No 0/O, 1/I/L, U/V: a code read off a projector from the back of a hall is typed right the first time.
+ROOM_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+_MEMBER_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
+
+
+def new_room_code() -> str:
+    """A fresh room code: ``limits.ROOM_CODE_LENGTH`` characters of ROOM_CODE_ALPHABET, from ``secrets``."""
+    return "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(limits.ROOM_CODE_LENGTH))
+
+
+def new_member_id() -> str:
+    """A fresh member id (128 random bits, URL-safe): it cannot be guessed, so no one votes as another."""
+    return secrets.token_urlsafe(16)
+
+
+def room_code(text: object) -> str:
+    """A room code as a person may type it (lower case, spaces, dashes) → the canonical code.
+
+    Raises:
+        CatlrInputError: not a string, or not ``limits.ROOM_CODE_LENGTH`` letters and digits of the alphabet.
+    """
+    if not isinstance(text, str):
+        raise CatlrInputError("Type the room code shown on the presenter's screen.")
+    code = re.sub(r"[\s-]", "", text[:40]).upper()
+    if not code:
+        raise CatlrInputError("Type the room code shown on the presenter's screen.")
+    if len(code) != limits.ROOM_CODE_LENGTH or any(c not in ROOM_CODE_ALPHABET for c in code):
+        raise CatlrInputError(
+            f"A room code is {limits.ROOM_CODE_LENGTH} letters and digits, like 7KQ2MX. "
+            "Check the code on the presenter's screen."
+        )
+    return code
+
+
+def member_id(text: object) -> str:
+    """A member id as kept in a member's URL; CatlrInputError if it is not one this app makes."""
+    if not isinstance(text, str) or not _MEMBER_ID.fullmatch(text):
+        raise CatlrInputError("This join link is damaged. Scan the QR code or type the room code again.")
+    return text
+
+
+def nickname(text: object) -> str:
+    """An optional nickname → cleaned text ('' for none): NFKC, spaces squeezed, printable, at most
+    ``limits.MAX_NICKNAME_CHARS`` characters.
+
+    Raises:
+        CatlrInputError: too long, or holding control or invisible characters.
+    """
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise CatlrInputError("A nickname is a few words of text.")
+    cleaned = " ".join(unicodedata.normalize("NFKC", text[: 4 * limits.MAX_NICKNAME_CHARS]).split())
+    if len(cleaned) > limits.MAX_NICKNAME_CHARS:
+        raise CatlrInputError(f"A nickname has at most {limits.MAX_NICKNAME_CHARS} characters; shorten it.")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in cleaned):
+        raise CatlrInputError("A nickname may only hold letters, digits, punctuation and spaces.")
+    return cleaned
+
+
+def choice(text: object, options: tuple[str, ...]) -> str:
+    """A vote: exactly one of ``options``; CatlrInputError otherwise (the options are named)."""
+    if not isinstance(text, str) or text not in options:
+        raise CatlrInputError(f"Vote for one of: {', '.join(options)}.")
+    return text
+
+
+def public_url(text: object) -> str:
+    """The address people open, as set in ``CATLR_PUBLIC_URL`` or the browser's: ``http(s)://host[:port][/path]``
+    with no query, fragment or credentials; returned without a trailing slash.
+
+    Raises:
+        CatlrInputError: anything else (join links built on it would not work or would leak something).
+    """
+    if not isinstance(text, str) or not text or len(text) > limits.MAX_PUBLIC_URL_CHARS:
+        raise CatlrInputError(
+            f"The public address must be an http(s) URL of at most {limits.MAX_PUBLIC_URL_CHARS} characters."
+        )
+    try:
+        parts = urllib.parse.urlsplit(text.strip())
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise CatlrInputError("The public address is not a valid URL, e.g. https://catlr.example.org") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CatlrInputError("The public address must start with http:// or https:// and name a host.")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise CatlrInputError("The public address may not hold a user name, a password, a query or a fragment.")
+    if any(c.isspace() or not c.isprintable() for c in text.strip()):
+        raise CatlrInputError("The public address may not hold spaces or control characters.")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def join_url(base: str, code: str) -> str:
+    """The audience's link for room ``code`` on the site at ``base``: ``<base>/join?room=<code>`` (no secret)."""
+    return f"{public_url(base)}/join?room={room_code(code)}"
+
+
+class RateLimiter:
+    """At most ``limit`` events per ``window`` seconds (sliding); kept per session, so thread-safe but small.
+
+    ``check(what)`` records one attempt or raises CatlrInputError saying how long to wait.
+    """
+
+    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def check(self, what: str) -> None:
+        with self._lock:
+            now = self.clock()
+            while self._times and self._times[0] <= now - self.window:
+                self._times.popleft()
+            if len(self._times) >= self.limit:
+                wait = max(1, round(self._times[0] + self.window - now))
+                raise CatlrInputError(f"Too many {what} in a minute: wait {wait} s and try again.")
+            self._times.append(now)

@@ -1,0 +1,86 @@
+"""catlr.room_inputs: the boundary for room codes, member ids, nicknames, votes, join links; the rate limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from catlr import limits, room_inputs
+from catlr.errors import CatlrInputError
+
+
+def test_new_codes_are_canonical_and_spread_over_the_alphabet():
+    codes = {room_inputs.new_room_code() for _ in range(2000)}
+    assert len(codes) == 2000  # 2000 draws from 29**6 codes: a repeat would be a broken generator
+    assert all(room_inputs.room_code(c) == c and len(c) == limits.ROOM_CODE_LENGTH for c in codes)
+    assert set("".join(codes)) == set(room_inputs.ROOM_CODE_ALPHABET)
+    assert not set("01ILOUV") & set(room_inputs.ROOM_CODE_ALPHABET)
+
+
+@pytest.mark.parametrize("typed", ["7kq2mx", " 7KQ-2MX ", "7KQ 2MX"])
+def test_a_code_typed_loosely_is_understood(typed):
+    assert room_inputs.room_code(typed) == "7KQ2MX"
+
+
+def test_member_ids_are_what_the_validator_accepts():
+    ids = {room_inputs.new_member_id() for _ in range(100)}
+    assert len(ids) == 100 and all(room_inputs.member_id(i) == i for i in ids)
+
+
+def test_nicknames_are_cleaned():
+    assert room_inputs.nickname(None) == "" and room_inputs.nickname("   ") == ""
+    assert room_inputs.nickname("  Ada \t Lovelace ") == "Ada Lovelace"
+    assert room_inputs.nickname("Ｂｏｂ") == "Bob"  # NFKC: full-width letters
+    assert room_inputs.nickname("x" * limits.MAX_NICKNAME_CHARS) == "x" * limits.MAX_NICKNAME_CHARS
+
+
+@pytest.mark.parametrize("bad", ["dog", "", None, 1, "Cat"])
+def test_R04_a_vote_is_one_of_the_options(bad):
+    with pytest.raises(CatlrInputError, match="^Vote for one of: cat, not a cat.$"):
+        room_inputs.choice(bad, ("cat", "not a cat"))
+
+
+@pytest.mark.parametrize(
+    "good, canonical",
+    [
+        ("https://catlr.example.org/", "https://catlr.example.org"),
+        ("http://192.168.1.20:8501", "http://192.168.1.20:8501"),
+        ("https://example.org/apps/catlr/", "https://example.org/apps/catlr"),
+    ],
+)
+def test_public_urls(good, canonical):
+    assert room_inputs.public_url(good) == canonical
+    assert room_inputs.join_url(good, "7kq2mx") == f"{canonical}/join?room=7KQ2MX"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "ftp://example.org",
+        "javascript:alert(1)",
+        "https://user:pw@example.org",
+        "https://example.org/?secret=1",
+        "https://example.org/#x",
+        "https://example.org:99999",
+        "https://exa mple.org",
+        "https://" + "a" * 300,
+        None,
+    ],
+)
+def test_R10_a_bad_public_address_is_refused(bad):
+    with pytest.raises(CatlrInputError, match="public address"):
+        room_inputs.public_url(bad)
+
+
+def test_R11_the_rate_limit_refuses_a_flood_then_lets_a_person_go_on():
+    now = [1000.0]
+    limiter = room_inputs.RateLimiter(3, 60.0, clock=lambda: now[0])
+    for _ in range(3):
+        limiter.check("votes")
+    with pytest.raises(CatlrInputError, match="^Too many votes in a minute: wait 60 s and try again.$"):
+        limiter.check("votes")
+    now[0] += 30
+    with pytest.raises(CatlrInputError, match="wait 30 s"):
+        limiter.check("votes")
+    now[0] += 30.5
+    limiter.check("votes")  # the first three are a minute old: one more is allowed
