@@ -7,10 +7,12 @@ exercise's dataset and its prepared problem, whose arrays are read-only). Per-us
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import streamlit as st
 
-from catlr import data, data_files, explain, problem, store
+from catlr import data, data_files, explain, problem, room_store, rooms, store
 
 STORE_BYTES = 64 * 1024 * 1024  # finished runs shared by every session of this process
 
@@ -33,6 +35,13 @@ def typical_distance(data_key: str, _images: np.ndarray) -> float:
 def results() -> store.ResultStore:
     """The process's store of finished runs (read-only results shared by every user, least recently used out)."""
     return store.ResultStore(STORE_BYTES)
+
+
+@st.cache_resource
+def room_service() -> rooms.RoomStore:
+    """The process's room store: in this process, or the Redis that ``CATLR_ROOMS_URL`` names (shared by every
+    server using it). Raises CatlrInputError for a bad URL (nothing is cached then)."""
+    return room_store.open_store(os.environ.get("CATLR_ROOMS_URL"))
 
 
 def clear() -> None:

@@ -36,8 +36,10 @@ PRESENTER_CSS = """<style>
 </style>"""
 
 
-def pages() -> list:
-    """Every page, in menu order (built per run: a Page carries per-run state)."""
+def pages(presenter: bool = False) -> list:
+    """Every page, in menu order (built per run: a Page carries per-run state). The room a presenter runs is
+    in the menu in presenter mode; the audience's page is reached by its link (or QR code), never the menu."""
+    room = "visible" if presenter else "hidden"
     return [
         st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
         st.Page("pages/train.py", title="Train", icon="📉", url_path="train"),
@@ -45,6 +47,8 @@ def pages() -> list:
         st.Page("pages/mistakes.py", title="Mistakes", icon="❌", url_path="mistakes"),
         st.Page("pages/predict.py", title="Predict", icon="🔮", url_path="predict"),
         st.Page("pages/inside.py", title="Inside the model", icon="🔬", url_path="inside"),
+        st.Page("pages/room.py", title="Open a room", icon="📣", url_path="room", visibility=room),
+        st.Page("pages/join.py", title="Join a room", icon="🙋", url_path="join", visibility="hidden"),
     ]
 
 
@@ -64,13 +68,14 @@ def main() -> None:
     runtime.configure_process(server=True)
     start_warm_up()
     st.set_page_config(page_title="catlr — see a classifier learn", page_icon="🐱", layout="wide")
-    page = st.navigation(pages())
-    if st.sidebar.toggle(
+    presenter = st.sidebar.toggle(
         "Presenter mode",
         key=state.APP_PRESENTER,
         bind="query-params",
-        help="Larger text for a projector; kept in the URL.",
-    ):
+        help="Larger text for a projector, and rooms the audience joins from their phones; kept in the URL.",
+    )
+    page = st.navigation(pages(presenter))
+    if presenter:
         st.html(PRESENTER_CSS)
     token = _ROUTED.set(True)
     try:

@@ -3,8 +3,9 @@
 - **Results and per-user data** live under ``catlr.<name>`` keys that no widget owns, so they survive
   page switches (Streamlit deletes a widget's key when the user opens a page without that widget).
 - **Widget and element keys** are ``<page>_<name>``, with page one of ``app`` (the sidebar), ``home``,
-  ``train``, ``dataset``, ``mistakes``, ``predict``, ``inside``. A widget bound to the URL
-  (``bind="query-params"``) uses its key as the query parameter, so links read ``/train?train_lr=0.01``.
+  ``train``, ``dataset``, ``mistakes``, ``predict``, ``inside``, ``room`` (the presenter's room), ``join`` (the
+  audience's page). A widget bound to the URL (``bind="query-params"``) uses its key as the query parameter,
+  so links read ``/train?train_lr=0.01``.
 - Keys made per item (one button per image, one block per explanation) come from the functions at the
   end, never from string literals in a page (``tests/ui/test_state.py`` checks both).
 """
@@ -28,6 +29,9 @@ DATASET_PICK = "catlr.dataset_pick"  # (split, index) selected on the Dataset pa
 MISTAKE_PICK = "catlr.mistake_pick"  # (split, index) selected on the Mistakes page
 USER_DATA = "catlr.user_data"  # ui.session_data.ActiveData of this user's own uploaded .h5 files, or absent
 STOPPED_FOR = "catlr.stopped_for"  # the Train sliders' TrainConfig whose run the user stopped
+ROOM_HOSTED = "catlr.room_hosted"  # (code, presenter secret) of the room this session opened; never in a URL
+ROOM_MEMBER = "catlr.room_member"  # (code, member id) of the room this session joined
+ROOM_LIMITS = "catlr.room_limits"  # {"joins" | "votes" | "rooms": catlr.room_inputs.RateLimiter} of this session
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
 DATASET_DEPENDENT = (
@@ -81,11 +85,25 @@ PREDICT_DATASET_INDEX = "predict_dataset_index"
 PREDICT_TAB = "predict_tab"
 INSIDE_ITERATION = "inside_iteration"
 INSIDE_FIXED_SCALE = "inside_fixed_scale"
+ROOM_OPEN = "room_open"
+ROOM_ACTIVITY = "room_activity"
+ROOM_SPLIT = "room_split"
+ROOM_INDEX = "room_index"
+ROOM_LR = "room_lr"
+ROOM_ASK = "room_ask"
+ROOM_REVEAL = "room_reveal"
+ROOM_CLOSE = "room_close"
+ROOM_SHOW_NICKNAMES = "room_show_nicknames"
+JOIN_CODE = "join_code"
+JOIN_GO = "join_go"
+JOIN_NICKNAME = "join_nickname"
+JOIN_NICKNAME_SAVE = "join_nickname_save"
 
 # Page prefixes of the keys made per item.
 PAGE_DATASET = "dataset"
 PAGE_MISTAKES = "mistakes"
 PAGE_PREDICT = "predict"
+PAGE_JOIN = "join"
 
 
 def item_key(page: str, name: str, *parts: object) -> str:

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 from ui import state
 
-SCHEME = re.compile(r"^(catlr\.[a-z_]+|(app|home|train|dataset|mistakes|predict|inside)_[a-z0-9_]+)$")
+SCHEME = re.compile(r"^(catlr\.[a-z_]+|(app|home|train|dataset|mistakes|predict|inside|room|join)_[a-z0-9_]+)$")
 KEYS = {n: v for n, v in vars(state).items() if n.isupper() and not n.startswith("PAGE_") and isinstance(v, str)}
 CODE = sorted([*REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("ui/*.py"), REPO_ROOT / "app.py"])
 

@@ -1,0 +1,47 @@
+"""Room: the presenter opens a room, the audience joins from their phones, votes, and sees the reveal."""
+
+import streamlit as st
+
+from ui import room_host, room_view, state, widgets
+
+widgets.header(
+    "📣 Room",
+    "Ask the room before the model answers: *cat or not?*, or what a learning rate will do. "
+    "The audience joins from their phones with the code or the QR code; no app, no account.",
+)
+
+room = room_host.hosted()
+if room is None:
+    st.markdown(
+        "Open a room and put this page on the projector: it shows a code and a QR code. Phones that open it "
+        "vote on your questions; you see the tally live and reveal the answer next to the model's."
+    )
+    if st.button("Open a room", key=state.ROOM_OPEN, type="primary"):
+        room_host.open_room()
+    st.stop()
+code, secret = room
+
+left, right = st.columns(2, gap="large")
+with left:
+    room_host.join_panel(code)
+with right:
+    activity = st.segmented_control(
+        "Activity", ["Cat or not?", "Predict the curve"], default="Cat or not?", key=state.ROOM_ACTIVITY
+    )
+    if activity == "Predict the curve":
+        rate = st.select_slider(
+            "Learning rate (2000 iterations)", room_host.CURVE_RATES, value=0.1, key=state.ROOM_LR
+        )
+        if st.button("Ask the room", key=state.ROOM_ASK, type="primary"):
+            room_host.ask_curve(code, secret, rate)
+    else:
+        c1, c2 = st.columns(2)
+        split = c1.segmented_control("Split", room_view.SPLITS, default="test", key=state.ROOM_SPLIT) or "test"
+        index = c2.number_input("Image number", 0, room_view.split_size(split) - 1, 0, key=state.ROOM_INDEX)
+        if st.button("Ask the room", key=state.ROOM_ASK, type="primary"):
+            room_host.ask_cat(code, secret, split, int(index))
+    room_host.live(code, secret)
+
+room_host.history(code, secret)
+if st.button("Close the room", key=state.ROOM_CLOSE, help="Ends it for everyone: votes and members are dropped"):
+    room_host.close(code, secret)

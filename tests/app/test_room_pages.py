@@ -1,0 +1,112 @@
+"""The room's two pages and their roles, through AppTest: a presenter and two phones in one process's store."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+from tests.helpers import metric
+from ui import room_join, state
+
+
+@pytest.fixture
+def rooms_app(real_data_dir, monkeypatch):
+    """Factory: an AppTest of the app on ``page`` with ``query`` in its URL, run once."""
+    monkeypatch.setenv("CATLR_DATA_DIR", str(real_data_dir))
+    monkeypatch.setenv("CATLR_PUBLIC_URL", "https://catlr.example.org")
+
+    def open_page(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(query)
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def room_code(at: AppTest) -> str:
+    heading = next(m.value for m in at.markdown if "with the code" in m.value)
+    return re.search(r"\*\*(\w{3}) (\w{3})\*\*", heading).expand(r"\1\2")
+
+
+def vote_button(at: AppTest, number: int, option_index: int):
+    return at.button(key=state.item_key(state.PAGE_JOIN, "vote", number, option_index))
+
+
+def test_a_presenter_asks_two_phones_vote_once_each_and_the_reveal_reaches_them(rooms_app):
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    code = room_code(host)
+    secret = host.session_state[state.ROOM_HOSTED][1]
+    assert any(f"https://catlr.example.org/join?room={code}" in m.value for m in host.markdown)
+    assert all(secret not in m.value for m in host.markdown), "the secret is never on screen"
+    host.number_input(key=state.ROOM_INDEX).set_value(3).run()  # test image 3 is a cat
+    host.button(key=state.ROOM_ASK).click().run()
+    assert metric(host, "Votes") == "0 of 0"
+
+    phones = [rooms_app("pages/join.py", room=code) for _ in range(2)]
+    members = {p.session_state[state.ROOM_MEMBER][1] for p in phones}
+    assert len(members) == 2 and all(secret not in str(p.query_params) for p in phones)
+    vote_button(phones[0], 1, 0).click().run()  # "cat"
+    vote_button(phones[1], 1, 1).click().run()  # "not a cat"
+    assert any("Your vote: **cat**" in s.value for s in phones[0].success)
+    host.run()
+    assert (metric(host, "Votes"), metric(host, "cat"), metric(host, "not a cat")) == ("2 of 2", "1", "1")
+    assert not any(b.key == state.ROOM_REVEAL for b in phones[0].button), "only the presenter can reveal"
+
+    host.button(key=state.ROOM_REVEAL).click().run()
+    assert any("Answer: **cat**" in s.value for s in host.success)
+    assert any("P(cat) = " in i.value for i in host.info)
+    phones[1].run()
+    assert any("Answer: **cat**" in s.value for s in phones[1].success)
+    assert metric(host, "The room (majority)") == "0/1"  # a tie is no majority
+    assert metric(host, "The model") == "1/1"
+
+
+def test_a_refresh_is_the_same_member_with_the_same_vote(rooms_app):
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    code = room_code(host)
+    host.button(key=state.ROOM_ASK).click().run()
+    phone = rooms_app("pages/join.py", room=code)
+    vote_button(phone, 1, 1).click().run()
+    member = phone.session_state[state.ROOM_MEMBER][1]
+    again = rooms_app("pages/join.py", room=code, member=member)  # a new session from the same URL
+    assert any("Your vote: **not a cat**" in s.value for s in again.success)
+    host.run()
+    assert metric(host, "Votes") == "1 of 1"
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"room": "0OIL1U"}, "A room code is 6 letters"),  # R01 on the page
+        ({"room": "ABCDEF"}, "Room ABCDEF has ended or does not exist"),  # R07 on the page
+    ],
+)
+def test_a_bad_or_unknown_room_in_the_link_says_so_and_asks_for_a_code(rooms_app, query, message):
+    phone = rooms_app("pages/join.py", **query)
+    assert any(message in e.value for e in phone.error)
+    assert not phone.exception
+
+
+def test_R02_a_forged_member_in_the_link_is_refused_on_the_page(rooms_app):
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    phone = rooms_app("pages/join.py", room=room_code(host), member="not-a-member-id")
+    assert any("This join link is damaged" in e.value for e in phone.error)
+    assert state.ROOM_MEMBER not in phone.session_state
+
+
+def test_R11_joining_code_after_code_is_rate_limited(rooms_app):
+    phone = rooms_app("pages/join.py")
+    for i in range(12):
+        phone.text_input(key=state.JOIN_CODE).set_value(f"ABCDE{'23456789ABCD'[i]}")
+        phone.button[0].click().run()  # the form's "Join"
+    assert any("Too many joins in a minute" in e.value for e in phone.error)
+    assert room_join.ROOM_PARAM not in phone.query_params
