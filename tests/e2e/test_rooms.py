@@ -1,0 +1,86 @@
+"""A room across two app servers sharing one Redis, in a real browser: a presenter and three phones.
+
+Two `streamlit run` servers share the session's redis-server (CATLR_ROOMS_URL). The presenter opens a room
+on server A; two phones join through server B and one through server A; each votes once (one taps twice);
+the presenter's live tally (a fragment refreshing on its own) shows every vote exactly once, and the reveal
+reaches the phones. Screenshots of the presenter's tally and a phone page (CATLR_UPDATE_SCREENSHOTS=1 puts
+them in docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.browsing import assert_no_exception, full_screenshot
+from tests.e2e.server import streamlit_server, wait_idle
+
+pytestmark = pytest.mark.e2e
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture(scope="module")
+def two_servers(real_data_dir, redis_url):
+    env = {"CATLR_DATA_DIR": str(real_data_dir), "CATLR_ROOMS_URL": redis_url}
+    # Only server A trains (the presenter's model): B serves phones and needs no warm-up.
+    with streamlit_server(env) as (a, _), streamlit_server(env, warm=False) as (b, _):
+        yield a, b
+
+
+def tally(page, label: str):
+    return page.locator("[data-testid='stMetric']", has_text=label).first.locator("[data-testid='stMetricValue']")
+
+
+def test_three_phones_on_two_servers_vote_and_the_presenter_sees_each_vote_once(
+    browser, two_servers, screenshot_dir
+):
+    a, b = two_servers
+    host = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    host.goto(f"{a}/room?app_presenter=true")
+    wait_idle(host)
+    host.get_by_role("button", name="Open a room").click()
+    wait_idle(host)
+    code = "".join(re.search(r"code (\w{3}) (\w{3})", host.locator("h2").first.inner_text()).groups())
+    expect(host.get_by_role("img", name=re.compile("QR code of the join link"))).to_be_visible()
+    host.locator(".st-key-room_index input").fill("3")  # test image 3: a cat
+    host.keyboard.press("Enter")
+    wait_idle(host)
+    host.locator(".st-key-room_ask button").click()
+    wait_idle(host)
+
+    phones = []
+    for server, choice in ((b, "cat"), (b, "cat"), (a, "not a cat")):
+        phone = browser.new_context(**PHONE).new_page()
+        phone.goto(f"{server}/join?room={code}")
+        wait_idle(phone)
+        button = phone.get_by_role("button", name=choice, exact=True)
+        if len(phones) == 2:
+            phone.screenshot(path=str(screenshot_dir / "room-phone-vote.png"))
+        box = button.bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 300, "a big touch target on a phone"
+        button.click()
+        wait_idle(phone)
+        expect(phone.get_by_text(f"Your vote: {choice}.")).to_be_visible()
+        phones.append(phone)
+    phones[0].reload()  # a refresh is the same member: no buttons, the same vote
+    wait_idle(phones[0])
+    expect(phones[0].get_by_text("Your vote: cat.")).to_be_visible(timeout=10_000)
+
+    # The presenter's tally refreshes on its own (no click on server A's page).
+    expect(tally(host, "Votes")).to_have_text("3 of 3", timeout=10_000)
+    expect(tally(host, "cat")).to_have_text("2")
+    expect(tally(host, "not a cat")).to_have_text("1")
+    full_screenshot(host, screenshot_dir / "room-presenter-tally.png")
+
+    host.locator(".st-key-room_reveal button").click()
+    wait_idle(host)
+    expect(host.get_by_text("The model says")).to_be_visible()
+    for phone in phones:
+        expect(phone.get_by_text("Answer: cat.")).to_be_visible(timeout=10_000)
+        assert_no_exception(phone)
+    phones[1].screenshot(path=str(screenshot_dir / "room-phone-reveal.png"))
+    assert_no_exception(host)
+    for p in [host, *phones]:
+        p.context.close()
