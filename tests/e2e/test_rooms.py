@@ -1,10 +1,10 @@
 """A room across two app servers sharing one Redis, in a real browser: a presenter and three phones.
 
 Two `streamlit run` servers share the session's redis-server (CATLR_ROOMS_URL). The presenter opens a room
-on server A; two phones join through server B and one through server A; each votes once (one taps twice);
-the presenter's live tally (a fragment refreshing on its own) shows every vote exactly once, and the reveal
-reaches the phones. Screenshots of the presenter's tally and a phone page (CATLR_UPDATE_SCREENSHOTS=1 puts
-them in docs/screenshots/).
+on server A; two phones join through server B and one through server A; each votes once (one then reloads:
+the same member, the same vote); the presenter's live tally (a fragment refreshing on its own) shows every
+vote exactly once, and the reveal reaches the phones. Screenshots of the presenter's tally and of phone pages
+(CATLR_UPDATE_SCREENSHOTS=1 puts them in docs/screenshots/).
 """
 
 from __future__ import annotations
