@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/load.py --start --users 10 [--warmup] [--rates 0.001,0.01] [--ramp 2] [--timeout 120]
     .venv/bin/python scripts/load.py --url http://127.0.0.1:8501 --pid 1234 [--pid 1235] --users 50
+    .venv/bin/python scripts/load.py --rooms --start --users 100 --questions 5 [--rooms-url redis://127.0.0.1:6380/0]
 
 Each user, like a browser tab: GET /_stcore/health (its reply sets the XSRF cookie; a balancer in front may add
 a sticky-session cookie, kept and sent on every later request), GET /_stcore/host-config, then the websocket
@@ -15,6 +16,9 @@ Prints p50/p95/max of both timings, the health latencies, the servers' RSS and C
 --pid or the --start server), the wall time, and one line starting with ``load:``. Loopback only, at most
 MAX_USERS users, a global deadline (--timeout). Exit code 0 only when every answer is right and nothing
 timed out or failed. Speed is shown by this benchmark, never asserted (tests/test_load.py runs a small one).
+
+With ``--rooms``, the users are a room's audience instead: one presenter and ``--users`` members voting over
+``--questions`` questions (scripts/load_rooms.py): no vote lost or double-counted, and the vote-to-tally latency.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from scripts.st_protocol import HTTP_TIMEOUT, Page, Target, rerun, session  # no
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 MAX_USERS = 200
 MAX_TIMEOUT = 1800.0  # seconds
+MAX_QUESTIONS = 20  # --rooms: questions asked
 DEFAULT_RATES = "0.001,0.002,0.003,0.007,0.01,0.0001"
 PAGE = "train"
 LR_KEY, ITERATIONS_KEY, L2_KEY = "train_lr", "train_iterations", "train_l2"
@@ -393,7 +398,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="first, one untimed user per --pid (at least one) opens the page: warm caches",
     )
     parser.add_argument("--data-dir", help="the dataset folder (default: $CATLR_DATA_DIR, ./data, the cache)")
+    rooms = parser.add_argument_group("rooms mode (scripts/load_rooms.py)")
+    rooms.add_argument("--rooms", action="store_true", help="a presenter and --users members voting in a room")
+    rooms.add_argument("--questions", type=int, default=5, help=f"questions asked, 1..{MAX_QUESTIONS} (default 5)")
+    rooms.add_argument("--think", type=float, default=2.0, help="a member votes 0..THINK s after seeing a question")
+    rooms.add_argument("--target", type=float, default=2.0, help="how current the tally should be, s (default 2)")
+    rooms.add_argument("--rooms-url", help="with --start: the server's CATLR_ROOMS_URL (redis://127.0.0.1:PORT/0)")
     args = parser.parse_args(argv)
+    check_rooms_args(args)
     if not 1 <= args.users <= MAX_USERS:
         raise UsageError(f"--users must be between 1 and {MAX_USERS}, not {args.users}")
     if not 0 < args.timeout <= MAX_TIMEOUT:
@@ -412,6 +424,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         if not Path(f"/proc/{pid}/stat").exists():
             raise UsageError(f"--pid {pid}: no such process")
     return args
+
+
+def check_rooms_args(args: argparse.Namespace) -> None:
+    """The rooms mode's options, bounded; a Redis URL only on this machine. UsageError otherwise."""
+    if not 1 <= args.questions <= MAX_QUESTIONS:
+        raise UsageError(f"--questions must be between 1 and {MAX_QUESTIONS}, not {args.questions}")
+    if not 0 <= args.think <= 30:
+        raise UsageError(f"--think must be between 0 and 30 seconds, not {args.think:g}")
+    if not 0 < args.target <= 60:
+        raise UsageError(f"--target must be more than 0 and at most 60 seconds, not {args.target:g}")
+    if args.rooms_url is not None:
+        parts = urllib.parse.urlsplit(args.rooms_url)
+        if parts.scheme != "redis" or (parts.hostname or "").lower() not in LOOPBACK_NAMES:
+            raise UsageError(f"refusing --rooms-url {args.rooms_url!r}: a redis:// URL on 127.0.0.1 only")
+        if not args.start:
+            raise UsageError("--rooms-url goes with --start (a running server has its own CATLR_ROOMS_URL)")
+    if (args.rooms_url or args.questions != 5) and not args.rooms:
+        raise UsageError("--questions and --rooms-url go with --rooms")
 
 
 def measure(target: Target, pids: list[int], args: argparse.Namespace) -> Report:
@@ -470,8 +500,11 @@ def main(argv: list[str] | None = None) -> int:
             from tests.e2e.server import streamlit_server
 
             print("starting streamlit run app.py on a free 127.0.0.1 port ...", flush=True)
+            env = {"CATLR_DATA_DIR": str(data_dir)}
+            if args.rooms_url:
+                env["CATLR_ROOMS_URL"] = args.rooms_url
             try:
-                url, proc = stack.enter_context(streamlit_server(env={"CATLR_DATA_DIR": str(data_dir)}))
+                url, proc = stack.enter_context(streamlit_server(env=env))
             except RuntimeError as exc:
                 print(f"load: error: {exc}", file=sys.stderr)
                 return 2
@@ -482,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
             if not ok:
                 print(f"load: error: no healthy server at {target.base}: /_stcore/health {why}", file=sys.stderr)
                 return 2
+        if args.rooms:
+            return run_rooms(target, pids, args)
         print(
             f"{args.users} users against {target.base} (pids {', '.join(map(str, pids)) or 'none'}), learning rates "
             f"{', '.join(f'{x:g}' for x in args.rate_list)}, ramp {args.ramp:g} s, deadline {args.timeout:g} s",
@@ -491,6 +526,23 @@ def main(argv: list[str] | None = None) -> int:
     settings = check_answers(report.results + report.warmup, data_dir)
     print(f"checked every answer against catlr's engine ({settings} distinct settings)")
     for line in format_report(report):
+        print(line)
+    return 0 if report.passed else 1
+
+
+def run_rooms(target: Target, pids: list[int], args: argparse.Namespace) -> int:
+    """The rooms mode: run the room, print its report; 0 only when no vote was lost or double-counted."""
+    from scripts import load_rooms
+
+    print(
+        f"a room of 1 presenter and {args.users} members against {target.base} (pids "
+        f"{', '.join(map(str, pids)) or 'none'}), {args.questions} questions, store "
+        f"{args.rooms_url or 'in-process' if args.start else 'the server’s'}, ramp {args.ramp:g} s, "
+        f"think 0..{args.think:g} s, deadline {args.timeout:g} s",
+        flush=True,
+    )
+    report = load_rooms.measure_room(target, pids, args)
+    for line in load_rooms.format_room_report(report):
         print(line)
     return 0 if report.passed else 1
 

@@ -10,6 +10,11 @@ What a browser tab does, and what this module does the same way:
 - every later rerun carries the page hash, the URL's query string and **all** widget states. A freshly drawn
   widget's state is its default as the element proto gives it (:func:`default_state`); widget ids read
   ``$$ID-<hash>-<user key>``; a keyed ``st.tabs`` is a widget too (its value: the open tab's label).
+- a button press is one rerun carrying the button's ``trigger_value`` (true for that run only).
+- ``st.fragment(run_every=...)``: the server sends ``auto_rerun`` (interval, fragment id) and the browser's timer
+  then sends ``rerun_script`` with that ``fragment_id`` and ``is_auto_rerun``; a press on a widget inside a
+  fragment reruns that fragment only (``fragment_id``, no auto flag). A fragment's run ends with
+  ``FINISHED_FRAGMENT_RUN_SUCCESSFULLY`` and its elements carry ``delta.fragment_id``.
 """
 
 from __future__ import annotations
@@ -119,6 +124,7 @@ class Widget:
     query_key: str | None  # the URL parameter of a bind="query-params" widget
     options: list[str] = field(default_factory=list)  # formatted labels, for the option widgets
     script_set: bool = False  # the script set the value (session state): it replaces the user's
+    fragment_id: str = ""  # the fragment that drew it ("" outside any)
 
 
 def user_key(widget_id: str) -> str:
@@ -177,6 +183,8 @@ class Run:
     metrics: dict[str, str] = field(default_factory=dict)
     metric_times: dict[str, float] = field(default_factory=dict)  # time.perf_counter() at arrival
     errors: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the bodies of headings, markdown and alerts, in order
+    buttons: dict[str, tuple[str, str]] = field(default_factory=dict)  # user key -> (button id, fragment id)
 
 
 class Page:
@@ -188,6 +196,8 @@ class Page:
         self.query: dict[str, list[str]] = {}
         self.widgets: dict[str, Widget] = {}  # the last finished run's, with the user's values
         self.run = Run()
+        self.buttons: dict[str, tuple[str, str]] = {}  # the last finished runs' buttons, by user key
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> seconds between its automatic reruns
         self._tabs = None  # (delta path, TabContainer) of the last keyed st.tabs drawn
 
     def apply(self, msg: ForwardMsg) -> None:
@@ -202,11 +212,20 @@ class Page:
         elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
             self._block(msg.delta.add_block, list(msg.metadata.delta_path))
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element)
+            self._element(msg.delta.new_element, msg.delta.fragment_id)
+        elif kind == "auto_rerun":
+            self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fragment_id in msg.stop_auto_rerun.fragment_ids:
+                self.auto_reruns.pop(fragment_id, None)
 
-    def _element(self, element) -> None:
+    def _element(self, element, fragment_id: str = "") -> None:
         kind = element.WhichOneof("type")
         el = getattr(element, kind)
+        if kind in ("heading", "markdown", "alert"):
+            self.run.texts.append(el.body)
+        if kind == "button" and el.id:
+            self.run.buttons[user_key(el.id)] = (el.id, fragment_id)
         if kind == "metric":
             self.run.metrics[el.label] = el.body
             self.run.metric_times[el.label] = time.perf_counter()
@@ -215,7 +234,7 @@ class Page:
         elif kind == "alert" and el.format == Alert.ERROR:  # st.error, e.g. the router's "Something went wrong"
             self.run.errors.append(f"error: {el.body}")
         elif "id" in el.DESCRIPTOR.fields_by_name and el.id.startswith("$$ID-"):
-            self._widget(kind, el)
+            self._widget(kind, el, fragment_id)
 
     def _block(self, block, path: list[int]) -> None:
         """A keyed st.tabs is a widget whose value is the open tab's label; the labels come in its tab blocks."""
@@ -230,18 +249,27 @@ class Page:
                 if path[-1] == container.default_tab_index:
                     widget.state.string_value = block.tab.label  # state and default: one object until moved
 
-    def _widget(self, kind: str, el) -> None:
+    def _widget(self, kind: str, el, fragment_id: str = "") -> None:
         state = default_state(kind, el) if el.id else None
         if state is None:
             return
         query_key = el.query_param_key if el.HasField("query_param_key") else None
         options = list(el.options) if kind in ("slider", "multiselect", "selectbox", "radio") else []
         set_by_script = getattr(el, "set_value", False)
-        self.run.widgets[el.id] = Widget(el.id, user_key(el.id), state, state, query_key, options, set_by_script)
+        widget = Widget(el.id, user_key(el.id), state, state, query_key, options, set_by_script, fragment_id)
+        self.run.widgets[el.id] = widget
 
-    def finish_run(self) -> None:
-        """The run is over: its widgets are the page's now; a widget the user moved keeps the user's value."""
+    def finish_run(self, fragment_id: str = "") -> None:
+        """The run is over: its widgets are the page's now; a widget the user moved keeps the user's value.
+        A fragment's run replaces only that fragment's widgets and buttons."""
         previous, self.widgets = self.widgets, self.run.widgets
+        if fragment_id:
+            kept = {wid: w for wid, w in previous.items() if w.fragment_id != fragment_id}
+            self.widgets = {**kept, **self.run.widgets}
+            buttons = {k: b for k, b in self.buttons.items() if b[1] != fragment_id}
+            self.buttons = {**buttons, **self.run.buttons}
+        else:
+            self.buttons = dict(self.run.buttons)
         for wid, widget in self.widgets.items():
             moved = wid in previous and previous[wid].state is not previous[wid].default
             if moved and not widget.script_set:
@@ -268,8 +296,15 @@ class Page:
             else:
                 self.query[widget.query_key] = labels
 
-    def rerun_message(self) -> BackMsg:
-        """The BackMsg a browser sends: the first opens the page by name, later ones carry every widget state."""
+    def set_int(self, key: str, value: int) -> None:
+        """Type ``value`` into an integer st.number_input."""
+        widget = self.widget(key)
+        widget.state = WidgetState(id=widget.id, int_value=int(value))
+
+    def rerun_message(self, fragment_id: str = "", press: str = "", auto: bool = False) -> BackMsg:
+        """The BackMsg a browser sends: the first opens the page by name, later ones carry every widget state;
+        ``press``: the user key of the button pressed in this rerun; ``fragment_id``: rerun that fragment only
+        (``auto``: by its run_every timer)."""
         msg = BackMsg()
         rerun = msg.rerun_script
         rerun.page_name = self.page_name
@@ -277,6 +312,9 @@ class Page:
         if self.page_hash:  # a wrong hash would silently run another page
             rerun.page_script_hash = self.page_hash
             rerun.widget_states.widgets.extend(w.state for w in self.widgets.values())
+        if press:
+            rerun.widget_states.widgets.append(WidgetState(id=self.buttons[press][0], trigger_value=True))
+        rerun.fragment_id, rerun.is_auto_rerun = fragment_id, auto
         info = rerun.context_info
         info.timezone, info.timezone_offset, info.locale, info.is_embedded = "UTC", 0, "en-US", False
         info.url = f"{self.target.base}/{self.page_name}" + (f"?{rerun.query_string}" if rerun.query_string else "")
@@ -300,6 +338,28 @@ async def rerun(ws: ClientConnection, page: Page) -> None:
         elif msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
             raise RuntimeError("the app's script failed to compile")
         # FINISHED_EARLY_FOR_RERUN: st.rerun, the next run follows. A fragment's own run ends no page run.
+
+
+async def exchange(ws: ClientConnection, page: Page, fragment_id: str = "", press: str = "", auto: bool = False) -> str:
+    """Send one rerun (of ``fragment_id`` only, if given; pressing ``press``) and read until it ends: "app" when a
+    whole run ended it (an st.rerun(scope="app") from a fragment ends that way), "fragment" for the fragment's."""
+    await ws.send(page.rerun_message(fragment_id, press, auto).SerializeToString())
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await ws.recv())
+        kind = msg.WhichOneof("type")
+        if kind == "page_not_found":
+            raise RuntimeError(f"the server has no page {msg.page_not_found.page_name!r}")
+        if kind != "script_finished":
+            page.apply(msg)
+        elif msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            page.finish_run()
+            return "app"
+        elif msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+            page.finish_run(fragment_id)
+            return "fragment"
+        elif msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            raise RuntimeError("the app's script failed to compile")
 
 
 @contextlib.asynccontextmanager

@@ -15,7 +15,7 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
 
-from scripts import load
+from scripts import load, load_rooms
 from scripts.st_protocol import Page, Target, default_state, rerun, user_key
 from tests.e2e.server import streamlit_server
 
@@ -187,3 +187,74 @@ def test_percentiles_are_nearest_rank() -> None:
     values = [0.4, 0.1, 0.3, 0.2]
     assert (load.percentile(values, 50), load.percentile(values, 95), load.percentile(values, 100)) == (0.2, 0.4, 0.4)
     assert math.isnan(load.percentile([], 50))
+
+
+# --- rooms mode (scripts/load_rooms.py) ------------------------------------------------------------------
+
+
+def test_a_small_room_over_the_protocol_counts_every_vote_once(real_data_dir: Path, capsys) -> None:
+    # One presenter and five members over two questions; member 0 reloads after its first vote.
+    with streamlit_server({"CATLR_DATA_DIR": str(real_data_dir)}, warm=False) as (url, proc):
+        code = in_own_thread(
+            load.main,
+            ["--rooms", "--url", url, "--pid", str(proc.pid), "--users", "5", "--questions", "2", "--think", "0.5"]
+            + ["--timeout", "90", "--data-dir", str(real_data_dir)],
+        )
+    out = capsys.readouterr().out
+    verdict, figures = summary(out)
+    assert (code, verdict, figures["mode"]) == (0, "PASS", "rooms"), out
+    assert (figures["members"], figures["votes"], figures["lost"], figures["double"]) == ("5", "10/10", "0", "0"), out
+    assert figures["unseen"] == figures["failures"] == "0" and figures["within"].endswith("/10"), out
+    p50, p95, worst = (number(figures[f"tally_{p}"]) for p in ("p50", "p95", "max"))
+    assert 0 < p50 <= p95 <= worst < 90, out
+    assert "reloads           1 members reloaded after voting (same member, same vote)" in out
+
+
+def a_room(votes: list[tuple[int, int, str, float]], revealed: dict, observed: list[tuple]) -> load_rooms.Room:
+    """A finished two-member, one-question room as the load generator records it."""
+    room = load_rooms.Room(members=2, questions=1, think=0.0)
+    room.votes = [load_rooms.Vote(*v) for v in votes]
+    room.revealed, room.shown_members = revealed, dict.fromkeys(revealed, 2)
+    room.observations = [load_rooms.Observation(1, sent, got, tally, 2) for sent, got, tally in observed]
+    return room
+
+
+def test_a_lost_or_double_counted_vote_fails_the_room() -> None:
+    votes = [(0, 1, "cat", 1.0), (1, 1, "not a cat", 1.5)]
+    right = a_room(votes, {1: {"cat": 1, "not a cat": 1}}, [])
+    assert load_rooms.tally_problems(right, None) == ([], 0, 0)
+    lost = a_room(votes, {1: {"cat": 1, "not a cat": 0}}, [])
+    lines, n_lost, n_double = load_rooms.tally_problems(lost, None)
+    assert (n_lost, n_double) == (1, 0) and "counts 0 'not a cat', members sent 1" in lines[0]
+    double = a_room(votes, {1: {"cat": 1, "not a cat": 1}}, [])
+    _, n_lost, n_double = load_rooms.tally_problems(double, {1: {"cat": 2, "not a cat": 1}})  # the store disagrees
+    assert (n_lost, n_double) == (0, 1)
+    missing = a_room(votes[:1], {1: {"cat": 1, "not a cat": 0}}, [])
+    assert "1 of 2 votes acknowledged" in load_rooms.tally_problems(missing, None)[0][0]
+
+
+def test_a_votes_latency_runs_to_the_first_tally_asked_for_after_its_acknowledgement() -> None:
+    votes = [(0, 1, "cat", 1.0), (1, 1, "not a cat", 2.5)]
+    # refreshes (sent, received): one sent before the first vote's acknowledgement does not count for it
+    observed = [(0.9, 1.2, {"cat": 1}), (1.9, 2.2, {"cat": 1}), (2.9, 3.6, {"cat": 1, "not a cat": 1})]
+    room = a_room(votes, {1: {"cat": 1, "not a cat": 1}}, observed)
+    found, unseen = load_rooms.latencies(room)
+    assert unseen == 0 and found == pytest.approx([2.2 - 1.0, 3.6 - 2.5])
+    found, unseen = load_rooms.latencies(a_room(votes, {}, observed[:2]))
+    assert (found, unseen) == (pytest.approx([1.2]), 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--rooms", "--questions", "0"], "--questions must be between 1 and 20"),
+        (["--rooms", "--think", "-1"], "--think must be between 0 and 30"),
+        (["--rooms", "--start", "--rooms-url", "redis://10.0.0.1:6379/0"], "refusing --rooms-url"),
+        (["--rooms", "--rooms-url", "redis://127.0.0.1:6379/0"], "--rooms-url goes with --start"),
+        (["--questions", "3"], "go with --rooms"),
+    ],
+)
+def test_the_rooms_mode_is_bounded_and_stays_on_this_machine(args: list[str], message: str, capsys) -> None:
+    where = [] if "--start" in args else ["--url", "http://127.0.0.1:9"]
+    assert load.main([*where, *args]) == 2
+    assert message in capsys.readouterr().err
