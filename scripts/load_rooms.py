@@ -22,6 +22,7 @@ when the presenter's screen showed it).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import re
 import time
@@ -303,6 +304,7 @@ class RoomReport:
     pids: list[int]
     gone: list[int]
     target: float  # seconds: the presenter's tally should be this current
+    load_average: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load average before and after
 
     def verdict(self) -> tuple[list[str], int, int]:
         """(problem lines, votes lost, votes double-counted)."""
@@ -327,6 +329,7 @@ def measure_room(target: Target, pids: list[int], args) -> RoomReport:
     rss_before = sum(rss_bytes(p) for p in pids)
     cpu_before = {p: cpu_seconds(p) for p in pids}
     client_before = time.process_time()
+    load_before = os.getloadavg()[0]
     poller = HealthPoller(target, pids)
     poller.start()
     t0 = time.perf_counter()
@@ -351,6 +354,7 @@ def measure_room(target: Target, pids: list[int], args) -> RoomReport:
         pids=pids,
         gone=[p for p in pids if cpu_after[p] is None],
         target=args.target,
+        load_average=(load_before, os.getloadavg()[0]),
     )
 
 
@@ -381,6 +385,8 @@ def format_room_report(r: RoomReport) -> list[str]:
         f"server RSS        before {rss_before:.0f} MB  after {rss_after:.0f} MB  peak {rss_peak:.0f} MB"
         f"  (sum over pids {', '.join(map(str, r.pids)) or 'none'})",
         f"server CPU        {r.cpu_used:.1f} s used over {r.wall:.1f} s (this load process: {r.client_cpu:.1f} s)",
+        f"machine           {os.cpu_count()} cores, load average {r.load_average[0]:.1f} before, "
+        f"{r.load_average[1]:.1f} after (everything on the machine, this run included)",
         f"load: {'PASS' if not lines else 'FAIL'} mode=rooms members={room.members} questions={room.questions}"
         f" votes={len(room.votes)}/{expected} lost={lost} double={double} unseen={unseen} failures={len(lines)}"
         f" tally_p50={l50:.2f}s tally_p95={l95:.2f}s tally_max={lmax:.2f}s within={within}/{len(found)}"
