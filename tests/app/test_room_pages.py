@@ -14,14 +14,14 @@ from ui import room_join, state
 
 @pytest.fixture
 def rooms_app(real_data_dir, monkeypatch):
-    """Factory: an AppTest of the app on ``page`` with ``query`` in its URL, run once."""
+    """Factory: an AppTest of the app on ``page`` with ``query`` in its URL, run once (straight on the page,
+    as a link opens it: no run of Home first)."""
     monkeypatch.setenv("CATLR_DATA_DIR", str(real_data_dir))
     monkeypatch.setenv("CATLR_PUBLIC_URL", "https://catlr.example.org")
 
     def open_page(page: str, **query: str) -> AppTest:
         at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
         at.query_params.update(query)
-        at.run()
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
         return at
@@ -72,12 +72,14 @@ def test_a_refresh_is_the_same_member_with_the_same_vote(rooms_app):
     host = rooms_app("pages/room.py", app_presenter="true")
     host.button(key=state.ROOM_OPEN).click().run()
     code = room_code(host)
-    host.button(key=state.ROOM_ASK).click().run()
+    host.button_group(key=state.ROOM_ACTIVITY).set_value("Predict the curve").run()
+    host.button(key=state.ROOM_ASK).click().run()  # a curve: nothing is trained until its reveal
     phone = rooms_app("pages/join.py", room=code)
     vote_button(phone, 1, 1).click().run()
     member = phone.session_state[state.ROOM_MEMBER][1]
     again = rooms_app("pages/join.py", room=code, member=member)  # a new session from the same URL
-    assert any("Your vote: **not a cat**" in s.value for s in again.success)
+    assert any("Your vote: **too slow**" in s.value for s in again.success)
+    assert not any(b.key.startswith("join_vote_") for b in again.button if b.key), "no second vote"
     host.run()
     assert metric(host, "Votes") == "1 of 1"
 

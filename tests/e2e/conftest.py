@@ -17,8 +17,10 @@ SCREENSHOTS = REPO_ROOT / (
 
 
 @pytest.fixture(scope="session")
-def server(real_data_dir: Path):
-    with streamlit_server({"CATLR_DATA_DIR": str(real_data_dir)}) as (url, proc):
+def server(real_data_dir: Path, redis_url: str):
+    """The session's server. Its rooms live in the session's Redis (CATLR_ROOMS_URL), so the rooms test needs
+    only one more server beside it to show two servers sharing one room."""
+    with streamlit_server({"CATLR_DATA_DIR": str(real_data_dir), "CATLR_ROOMS_URL": redis_url}) as (url, proc):
         yield url
 
 

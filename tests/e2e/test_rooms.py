@@ -1,10 +1,12 @@
 """A room across two app servers sharing one Redis, in a real browser: a presenter and three phones.
 
-Two `streamlit run` servers share the session's redis-server (CATLR_ROOMS_URL). The presenter opens a room
-on server A; two phones join through server B and one through server A; each votes once (one then reloads:
+Two `streamlit run` servers share the session's redis-server (CATLR_ROOMS_URL): A is the session's server
+(tests/e2e/conftest.py), B one more. The presenter opens a room on server A; two phones join through server B
+and one through server A; each votes once (one then reloads:
 the same member, the same vote); the presenter's live tally (a fragment refreshing on its own) shows every
-vote exactly once, and the reveal reaches the phones. Screenshots of the presenter's tally and of phone pages
-(CATLR_UPDATE_SCREENSHOTS=1 puts them in docs/screenshots/).
+vote exactly once, and the reveal reaches the phones. For speed, the three phones load while the presenter
+asks (each shows the question at its next look at the room). Screenshots of the presenter's tally and of phone
+pages (CATLR_UPDATE_SCREENSHOTS=1 puts them in docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 
 @pytest.fixture(scope="module")
-def two_servers(real_data_dir, redis_url):
+def two_servers(server, real_data_dir, redis_url):
+    """(A, B): the session's server (warm, rooms in the session's Redis) and one more sharing that Redis."""
     env = {"CATLR_DATA_DIR": str(real_data_dir), "CATLR_ROOMS_URL": redis_url}
     # Only server A trains (the presenter's model): B serves phones and needs no warm-up.
-    with streamlit_server(env) as (a, _), streamlit_server(env, warm=False) as (b, _):
-        yield a, b
+    with streamlit_server(env, warm=False) as (b, _):
+        yield server, b
 
 
 def tally(page, label: str):
@@ -44,26 +47,27 @@ def test_three_phones_on_two_servers_vote_and_the_presenter_sees_each_vote_once(
     wait_idle(host)
     code = "".join(re.search(r"code (\w{3}) (\w{3})", host.locator("h2").first.inner_text()).groups())
     expect(host.get_by_role("img", name=re.compile("QR code of the join link"))).to_be_visible()
+    phones = []
+    for server in (b, b, a):  # the three phones load side by side while the presenter asks
+        phones.append(browser.new_context(**PHONE).new_page())
+        phones[-1].goto(f"{server}/join?room={code}", wait_until="commit")
     host.locator(".st-key-room_index input").fill("3")  # test image 3: a cat
     host.keyboard.press("Enter")
     wait_idle(host)
     host.locator(".st-key-room_ask button").click()
     wait_idle(host)
 
-    phones = []
-    for server, choice in ((b, "cat"), (b, "cat"), (a, "not a cat")):
-        phone = browser.new_context(**PHONE).new_page()
-        phone.goto(f"{server}/join?room={code}")
-        wait_idle(phone)
+    for i, (phone, choice) in enumerate(zip(phones, ("cat", "cat", "not a cat"), strict=True)):
         button = phone.get_by_role("button", name=choice, exact=True)
-        if len(phones) == 2:
+        expect(button).to_be_visible(timeout=15_000)  # the question, at the phone's next look at the room
+        wait_idle(phone)
+        if i == 2:
             phone.screenshot(path=str(screenshot_dir / "room-phone-vote.png"))
         box = button.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 300, "a big touch target on a phone"
         button.click()
         wait_idle(phone)
         expect(phone.get_by_text(f"Your vote: {choice}.")).to_be_visible()
-        phones.append(phone)
     phones[0].reload()  # a refresh is the same member: no buttons, the same vote
     wait_idle(phones[0])
     expect(phones[0].get_by_text("Your vote: cat.")).to_be_visible(timeout=10_000)
