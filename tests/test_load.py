@@ -53,13 +53,20 @@ def in_own_thread(fn, *args):
     return result[0]
 
 
-def test_three_users_get_every_answer_right_from_a_live_server(real_data_dir: Path, capsys) -> None:
+@pytest.fixture(scope="module")
+def live_server(real_data_dir: Path):
+    """(URL, process) of one live server for this module's load runs (one start instead of two)."""
     with streamlit_server({"CATLR_DATA_DIR": str(real_data_dir)}) as (url, proc):
-        code = in_own_thread(
-            load.main,
-            ["--url", url, "--pid", str(proc.pid), "--users", "3", "--rates", "0.001,0.01,0.0001", "--timeout", "60"]
-            + ["--data-dir", str(real_data_dir)],
-        )
+        yield url, proc
+
+
+def test_three_users_get_every_answer_right_from_a_live_server(live_server, real_data_dir: Path, capsys) -> None:
+    url, proc = live_server
+    code = in_own_thread(
+        load.main,
+        ["--url", url, "--pid", str(proc.pid), "--users", "3", "--rates", "0.001,0.01,0.0001", "--timeout", "60"]
+        + ["--data-dir", str(real_data_dir)],
+    )
     out = capsys.readouterr().out
     verdict, figures = summary(out)
     assert (code, verdict) == (0, "PASS"), out
@@ -192,14 +199,14 @@ def test_percentiles_are_nearest_rank() -> None:
 # --- rooms mode (scripts/load_rooms.py) ------------------------------------------------------------------
 
 
-def test_a_small_room_over_the_protocol_counts_every_vote_once(real_data_dir: Path, capsys) -> None:
+def test_a_small_room_over_the_protocol_counts_every_vote_once(live_server, real_data_dir: Path, capsys) -> None:
     # One presenter and five members over two questions; member 0 reloads after its first vote.
-    with streamlit_server({"CATLR_DATA_DIR": str(real_data_dir)}, warm=False) as (url, proc):
-        code = in_own_thread(
-            load.main,
-            ["--rooms", "--url", url, "--pid", str(proc.pid), "--users", "5", "--questions", "2", "--think", "0.5"]
-            + ["--timeout", "90", "--data-dir", str(real_data_dir)],
-        )
+    url, proc = live_server
+    code = in_own_thread(
+        load.main,
+        ["--rooms", "--url", url, "--pid", str(proc.pid), "--users", "5", "--questions", "2", "--think", "0.5"]
+        + ["--timeout", "90", "--data-dir", str(real_data_dir)],
+    )
     out = capsys.readouterr().out
     verdict, figures = summary(out)
     assert (code, verdict, figures["mode"]) == (0, "PASS", "rooms"), out
