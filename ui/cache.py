@@ -44,7 +44,12 @@ def room_service() -> rooms.RoomStore:
     return room_store.open_store(os.environ.get("CATLR_ROOMS_URL"))
 
 
+DATA_CACHES = (exercise_data, typical_distance, results)  # what a new dataset makes stale
+KEPT = (room_service,)  # open rooms are no cache of the data: their members and votes outlive a download
+
+
 def clear() -> None:
-    """Forget everything cached (after the dataset was downloaded, so the next visit loads it)."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    """Forget everything cached about the data (after the dataset was downloaded, so the next visit loads it).
+    The room store is kept: the rooms open on this server go on."""
+    for cached in DATA_CACHES:
+        cached.clear()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -27,3 +30,25 @@ def test_typical_distance_is_computed_once_per_key():
     assert cache.typical_distance("a", a) == explain.typical_distance(a)
     assert cache.typical_distance("a", b) == explain.typical_distance(a)  # the key names the dataset
     assert cache.typical_distance("b", b) == explain.typical_distance(b)
+
+
+def test_clearing_after_a_download_forgets_the_data_and_keeps_the_open_rooms(real_data_dir):
+    rooms = cache.room_service()
+    code, secret = rooms.open()
+    store, data = cache.results(), cache.exercise_data(str(real_data_dir))
+    cache.clear()  # what Home does after downloading the dataset
+    assert cache.room_service() is rooms and rooms.snapshot(code).code == code  # the room goes on
+    rooms.close(code, secret)
+    assert cache.results() is not store and cache.exercise_data(str(real_data_dir))[0] is not data[0]
+
+
+def test_every_cache_is_either_cleared_with_the_data_or_kept_on_purpose():
+    # A new st.cache_* function must be sorted into one of the two, or clear() would silently skip it.
+    source = ast.parse(Path(cache.__file__).read_text(encoding="utf-8"))
+    cached = {
+        node.name
+        for node in source.body
+        if isinstance(node, ast.FunctionDef) and any("cache_" in ast.unparse(d) for d in node.decorator_list)
+    }
+    sorted_out = [f.__name__ for f in (*cache.DATA_CACHES, *cache.KEPT)]
+    assert sorted(sorted_out) == sorted(cached) and len(set(sorted_out)) == len(sorted_out)
