@@ -251,10 +251,13 @@ async def run_room(target: Target, room: Room, ramp: float, timeout: float) -> R
 # --- the verdict -----------------------------------------------------------------------------------------
 
 
-def latencies(room: Room) -> tuple[list[float], int]:
-    """(vote-to-tally seconds of the votes a later refresh showed, how many votes no refresh sent after showed)."""
+def latencies(room: Room, question: int | None = None) -> tuple[list[float], int]:
+    """(vote-to-tally seconds of the votes a later refresh showed, how many votes no refresh sent after showed),
+    over every question or one."""
     found, unseen = [], 0
     for vote in room.votes:
+        if question is not None and vote.question != question:
+            continue
         after = [o for o in room.observations if o.question == vote.question and o.sent >= vote.acked]
         if after:
             found.append(min(after, key=lambda o: o.sent).received - vote.acked)
@@ -371,6 +374,10 @@ def format_room_report(r: RoomReport) -> list[str]:
     h50, hmax = 1000 * percentile(r.health, 50), 1000 * max(r.health, default=float("nan"))
     rss_before, rss_after, rss_peak = (x / 2**20 for x in (r.rss_before, r.rss_after, r.rss_peak))
     refreshes = len(room.observations)
+    per_question = []
+    for number in range(1, room.questions + 1):
+        q50, _, qmax = spread(latencies(room, number)[0])
+        per_question.append(f"Q{number} {q50:.2f}/{qmax:.2f}")
     r50, r95, rmax = spread([o.received - o.sent for o in room.observations])
     source = "the presenter's page and the Redis store" if room.stored is not None else "the presenter's page"
     return lines + [
@@ -380,6 +387,7 @@ def format_room_report(r: RoomReport) -> list[str]:
         f"reloads           {room.refreshes_checked} members reloaded after voting (same member, same vote)",
         f"vote -> tally     p50 {l50:.2f} s  p95 {l95:.2f} s  max {lmax:.2f} s  "
         f"({within}/{len(found)} within {r.target:g} s)",
+        f"  per question    p50/max s: {'  '.join(per_question)}",
         f"tally refresh     p50 {r50:.2f} s  p95 {r95:.2f} s  max {rmax:.2f} s  (sent -> shown, {refreshes} refreshes)",
         f"health            p50 {h50:.0f} ms  worst {hmax:.0f} ms  ({len(r.health)} polls, {r.health_failures} failed)",
         f"server RSS        before {rss_before:.0f} MB  after {rss_after:.0f} MB  peak {rss_peak:.0f} MB"

@@ -7,10 +7,12 @@ exercise's dataset and its prepared problem, whose arrays are read-only). Per-us
 
 from __future__ import annotations
 
+import io
 import os
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 
 from catlr import data, data_files, explain, problem, room_store, rooms, store
 
@@ -31,6 +33,17 @@ def typical_distance(data_key: str, _images: np.ndarray) -> float:
     return explain.typical_distance(_images)
 
 
+@st.cache_data(max_entries=32)
+def room_image(data_key: str, subject: str, size: int, _image: np.ndarray) -> bytes:
+    """PNG bytes of the image ``subject`` ("test/12", the (n, n, 3) uint8 ``_image``) of the data named
+    ``data_key``, enlarged to (size, size) with nearest-neighbour so pixels stay crisp. Made once per process:
+    every phone in a room redraws the question's image at each look (every few seconds)."""
+    enlarged = Image.fromarray(np.asarray(_image, dtype=np.uint8)).resize((size, size), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    enlarged.save(out, format="PNG")
+    return out.getvalue()
+
+
 @st.cache_resource
 def results() -> store.ResultStore:
     """The process's store of finished runs (read-only results shared by every user, least recently used out)."""
@@ -44,7 +57,7 @@ def room_service() -> rooms.RoomStore:
     return room_store.open_store(os.environ.get("CATLR_ROOMS_URL"))
 
 
-DATA_CACHES = (exercise_data, typical_distance, results)  # what a new dataset makes stale
+DATA_CACHES = (exercise_data, typical_distance, room_image, results)  # what a new dataset makes stale
 KEPT = (room_service,)  # open rooms are no cache of the data: their members and votes outlive a download
 
 

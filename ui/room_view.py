@@ -67,7 +67,7 @@ def question_block(question: rooms.Question, width: int = 320) -> None:
         found = subject_image(question.subject)
         if found is not None:
             st.image(
-                widgets.upscale(found[0], width),
+                cache.room_image(session_data.exercise_data().key, question.subject, width, found[0]),
                 width=width,
                 alt=f"Image {question.subject} of the dataset: is it a cat? (the answer comes at the reveal)",
             )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from catlr import explain
 from ui import cache
@@ -52,3 +54,12 @@ def test_every_cache_is_either_cleared_with_the_data_or_kept_on_purpose():
     }
     sorted_out = [f.__name__ for f in (*cache.DATA_CACHES, *cache.KEPT)]
     assert sorted(sorted_out) == sorted(cached) and len(set(sorted_out)) == len(sorted_out)
+
+
+def test_a_room_image_is_the_enlarged_dataset_image_as_png_made_once():
+    rng = np.random.default_rng(2)
+    image = rng.integers(0, 256, (4, 4, 3), dtype=np.uint8)
+    png = cache.room_image("a", "test/1", 12, image)
+    decoded = np.asarray(Image.open(io.BytesIO(png)))
+    assert decoded.shape == (12, 12, 3) and (decoded == np.repeat(np.repeat(image, 3, axis=0), 3, axis=1)).all()
+    assert cache.room_image("a", "test/1", 12, np.zeros_like(image)) == png  # the key names the image
