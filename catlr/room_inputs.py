@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 
 from catlr import limits
+from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 
 # No 0/O, 1/I/L, U/V: a code read off a projector from the back of a hall is typed right the first time.
@@ -109,6 +110,31 @@ def public_url(text: object) -> str:
     if any(c.isspace() or not c.isprintable() for c in text.strip()):
         raise CatlrInputError("The public address may not hold spaces or control characters.")
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+SCENE = re.compile(r"train:(\d{1,6}):([0-9.e+-]{1,24}):([0-9.e+-]{1,24})")
+
+
+def scene_text(config: TrainConfig) -> str:
+    """The scene a presenter shows the room ("follow me"): a training setting as short text,
+    ``train:<iterations>:<learning rate>:<L2>``."""
+    return f"train:{config.num_iterations}:{config.learning_rate!r}:{config.l2!r}"
+
+
+def scene_config(text: object) -> TrainConfig:
+    """The training setting a scene's text names (see :func:`scene_text`).
+
+    Raises:
+        CatlrInputError: not a scene's text, or settings out of their bounds (the message names which).
+    """
+    match = SCENE.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise CatlrInputError("A scene for the room is a training setting: iterations, learning rate and L2.")
+    try:
+        rate, l2 = float(match.group(2)), float(match.group(3))
+    except ValueError:
+        raise CatlrInputError("A scene's learning rate and L2 must be numbers.") from None
+    return TrainConfig(num_iterations=int(match.group(1)), learning_rate=rate, l2=l2)
 
 
 def join_url(base: str, code: str) -> str:

@@ -3,7 +3,7 @@
 A room has a short code (the audience's key to it, see :mod:`catlr.room_inputs`), a presenter secret
 (the only key to running it; no audience link holds it), an expiry, members (each an unguessable id kept
 in the member's own URL and session), at most one current question, one vote per member per question,
-the tally, and the history of revealed rounds.
+the tally, the history of revealed rounds, and the scene the presenter shows the phones ("follow me").
 
 :class:`RoomStore` is the interface; :class:`catlr.rooms_memory.MemoryRoomStore` keeps rooms in this process
 (thread-safe: Streamlit runs sessions in threads), :class:`catlr.rooms_redis.RedisRoomStore` in Redis for
@@ -151,6 +151,7 @@ class Snapshot:
     tally: dict[str, int]
     members: int
     expires_at: float
+    scene: str | None = None  # what the presenter shows the phones ("follow me"), see room_inputs.scene_text
 
     @property
     def votes(self) -> int:
@@ -200,6 +201,11 @@ class RoomStore(ABC):
     def reveal(self, code: str, secret: str, answer: str | None = None) -> Round:
         """Close voting on the current question (the presenter only), with ``answer`` if it was not known yet;
         it joins the history."""
+
+    @abstractmethod
+    def follow(self, code: str, secret: str, scene: str | None) -> None:
+        """Show ``scene`` (checked by :func:`catlr.room_inputs.scene_config`) on the members' phones, or stop
+        (None); the presenter only."""
 
     @abstractmethod
     def history(self, code: str) -> list[Round]:

@@ -36,6 +36,7 @@ class _Room:
     counts: dict[str, int] = field(default_factory=dict)
     history: list[Round] = field(default_factory=list)
     asked: int = 0
+    scene: str | None = None
 
 
 class MemoryRoomStore(RoomStore):
@@ -94,7 +95,7 @@ class MemoryRoomStore(RoomStore):
 
     def _snapshot(self, code: str, room: _Room) -> Snapshot:
         tally = full_tally(room.question, room.counts)
-        return Snapshot(code, room.question, room.revealed, tally, len(room.members), room.expires_at)
+        return Snapshot(code, room.question, room.revealed, tally, len(room.members), room.expires_at, room.scene)
 
     def ask(self, code: str, secret: str, question: Question) -> Question:
         with self._lock:
@@ -130,6 +131,12 @@ class MemoryRoomStore(RoomStore):
             done = Round(question, full_tally(question, room.counts))
             room.history.append(done)
             return done
+
+    def follow(self, code: str, secret: str, scene: str | None) -> None:
+        if scene is not None:
+            room_inputs.scene_config(scene)
+        with self._lock:
+            self._presenter(code, secret)[1].scene = scene
 
     def history(self, code: str) -> list[Round]:
         with self._lock:

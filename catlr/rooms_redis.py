@@ -1,7 +1,7 @@
 """Rooms in Redis: the same :class:`catlr.rooms.RoomStore` for several app servers sharing one Redis.
 
 Keys of room CODE (the ``{CODE}`` hash tag keeps them in one slot), all expiring with the room:
-``catlr:room:{CODE}:meta`` (hash: secret, expires_at, asked, question, options, revealed),
+``catlr:room:{CODE}:meta`` (hash: secret, expires_at, asked, question, options, revealed, scene),
 ``…:members`` (hash: member id -> nickname), ``…:votes:N`` (hash: member id -> option, question N),
 ``…:tally:N`` (hash: option -> votes) and ``…:history`` (list of revealed rounds as JSON).
 
@@ -59,11 +59,11 @@ redis.call('EXPIREAT', KEYS[2], math.ceil(tonumber(exp)) + tonumber(ARGV[5]))
 return 1
 """
 # KEYS[1] meta, KEYS[2] members; ARGV: the tally key's prefix, now. false if gone, else
-# {expires_at, asked, question, revealed, members, option1, count1, ...}.
+# {expires_at, asked, question, revealed, members, scene ('' for none), option1, count1, ...}.
 _SNAPSHOT = """
-local m = redis.call('HMGET', KEYS[1], 'expires_at', 'asked', 'question', 'revealed')
+local m = redis.call('HMGET', KEYS[1], 'expires_at', 'asked', 'question', 'revealed', 'scene')
 if not m[1] or tonumber(m[1]) <= tonumber(ARGV[2]) then return false end
-local out = {m[1], m[2], m[3], m[4], redis.call('HLEN', KEYS[2])}
+local out = {m[1], m[2], m[3], m[4], redis.call('HLEN', KEYS[2]), m[5] or ''}
 for _, v in ipairs(redis.call('HGETALL', ARGV[1] .. m[2])) do out[#out + 1] = v end
 return out
 """
@@ -170,12 +170,13 @@ class RedisRoomStore(RoomStore):
             raw = self._scripts["snapshot"](keys, [self._key(code, "tally:"), repr(self.clock())])
         if not raw:
             raise gone(code)
-        expires_at, asked, question_json, revealed, members, *flat = raw
+        expires_at, asked, question_json, revealed, members, scene, *flat = raw
         question = Question.from_json(question_json) if question_json else None
         if question is not None:
             question = replace(question, number=int(asked))
         counts = {flat[i]: int(flat[i + 1]) for i in range(0, len(flat), 2)}
-        return Snapshot(code, question, revealed == "1", full_tally(question, counts), int(members), float(expires_at))
+        tally = full_tally(question, counts)
+        return Snapshot(code, question, revealed == "1", tally, int(members), float(expires_at), scene or None)
 
     def ask(self, code: str, secret: str, question: Question) -> Question:
         with _answering():
@@ -230,6 +231,13 @@ class RedisRoomStore(RoomStore):
             self.redis.rpush(history, done.to_json())
             self.redis.expireat(history, self._expire_at(float(meta["expires_at"])))
         return done
+
+    def follow(self, code: str, secret: str, scene: str | None) -> None:
+        if scene is not None:
+            room_inputs.scene_config(scene)
+        with _answering():
+            code, _ = self._presenter(code, secret)
+            self.redis.hset(self._key(code, "meta"), "scene", scene or "")
 
     def history(self, code: str) -> list[Round]:
         code = room_inputs.room_code(code)

@@ -26,9 +26,11 @@ with left:
     room_host.join_panel(code)
 with right:
     activity = st.segmented_control(
-        "Activity", ["Cat or not?", "Predict the curve"], default="Cat or not?", key=state.ROOM_ACTIVITY
+        "Activity", ["Cat or not?", "Predict the curve", "Follow me"], default="Cat or not?", key=state.ROOM_ACTIVITY
     )
-    if activity == "Predict the curve":
+    if activity == "Follow me":
+        room_host.follow_panel(code, secret)
+    elif activity == "Predict the curve":
         rate = st.select_slider(
             "Learning rate (2000 iterations)", room_host.CURVE_RATES, value=0.1, key=state.ROOM_LR
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catlr import limits, room_inputs
+from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 
 
@@ -84,3 +85,26 @@ def test_R11_the_rate_limit_refuses_a_flood_then_lets_a_person_go_on():
         limiter.check("votes")
     now[0] += 30.5
     limiter.check("votes")  # the first three are a minute old: one more is allowed
+
+
+@pytest.mark.parametrize(
+    "config", [TrainConfig(), TrainConfig(num_iterations=0), TrainConfig(10_000, 1e-05, 0.5), TrainConfig(100, 0.3)]
+)
+def test_a_scene_is_a_training_setting_as_text_and_back(config):
+    text = room_inputs.scene_text(config)
+    assert room_inputs.scene_config(text) == config and len(text) <= 60
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("train:2000:0.005", "A scene for the room is a training setting"),
+        ("train:2000:1e5e5:0", "must be numbers"),
+        ("train:2000:nan:0", "A scene for the room is a training setting"),
+        ("train:2000:50:0", "learning rate"),
+        (None, "A scene for the room is a training setting"),
+    ],
+)
+def test_R12_a_scene_text_names_a_training_setting_within_bounds(bad, message):
+    with pytest.raises(CatlrInputError, match=message):
+        room_inputs.scene_config(bad)

@@ -13,6 +13,7 @@ import threading
 import pytest
 
 from catlr import limits, room_inputs, room_store, rooms, rooms_memory
+from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 from catlr.rooms import Question
 
@@ -44,6 +45,7 @@ def member() -> str:
 
 
 CAT = Question("cat", "test/3", answer="cat", model_answer="not a cat", model_p=0.2)
+EXERCISE_SCENE = room_inputs.scene_text(TrainConfig())  # "follow me": the exercise's 2000 iterations at 0.005
 
 
 def test_open_gives_a_code_of_the_alphabet_and_a_secret_no_join_link_holds(store):
@@ -121,12 +123,13 @@ def test_R05_a_forged_presenter_secret_changes_nothing(store):
             lambda s: store.ask(code, s, Question("curve", "1")),
             lambda s: store.reveal(code, s),
             lambda s: store.nicknames(code, s),
+            lambda s: store.follow(code, s, EXERCISE_SCENE),
             lambda s: store.close(code, s),
         ):
             with pytest.raises(CatlrInputError, match=f"Only the presenter who opened room {code} can run it"):
                 act(forged)
     now = store.snapshot(code)
-    assert now.question.kind == "cat" and not now.revealed and store.history(code) == []
+    assert now.question.kind == "cat" and not now.revealed and store.history(code) == [] and now.scene is None
 
 
 @pytest.mark.parametrize("case", ["stranger", "old-question", "after-reveal", "bad-option", "no-question"])
@@ -314,3 +317,27 @@ def test_the_memory_store_holds_a_bounded_number_of_rooms_and_forgets_expired_on
         store.open()
     clock.now += limits.ROOM_TTL_SECONDS + 1
     store.open()  # the expired three are swept first
+
+
+def test_follow_me_shows_the_presenters_scene_to_everyone_until_stopped(store):
+    code, secret = store.open()
+    alice = member()
+    assert store.join(code, alice).scene is None
+    store.follow(code, secret, EXERCISE_SCENE)
+    assert store.snapshot(code).scene == EXERCISE_SCENE == store.join(code, member()).scene
+    assert room_inputs.scene_config(store.snapshot(code).scene) == TrainConfig()
+    store.ask(code, secret, CAT)  # a question and a scene side by side
+    assert store.snapshot(code).scene == EXERCISE_SCENE and store.vote(code, alice, 1, "cat")
+    store.follow(code, secret, None)
+    assert store.snapshot(code).scene is None and store.snapshot(code).votes == 1
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "train:2000:0.005", "train:2000:fast:0", "train:9999999:0.005:0", "train:2000:50:0", "val:1:1:1", 3]
+)
+def test_R12_a_scene_that_is_no_training_setting_is_refused(store, bad):
+    code, secret = store.open()
+    store.follow(code, secret, EXERCISE_SCENE)
+    with pytest.raises(CatlrInputError):
+        store.follow(code, secret, bad)
+    assert store.snapshot(code).scene == EXERCISE_SCENE  # unchanged

@@ -16,7 +16,7 @@ import streamlit as st
 from catlr import engine, explain, qr_code, room_inputs, rooms
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
-from ui import room_view, session_data, session_model, state
+from ui import room_view, scenes, session_data, session_model, state
 
 TALLY_EVERY = 1.0  # seconds between the live tally's refreshes
 CURVE_RATES = [1e-4, 1e-3, 5e-3, 1e-2, 0.1, 1.0]
@@ -99,6 +99,42 @@ def ask_curve(code: str, secret: str, rate: float) -> None:
     _ask(code, secret, rooms.Question("curve", f"{rate:g}"))
 
 
+FOLLOW_SCENES = [name for name, scene in scenes.SCENES.items() if scene.page == "pages/train.py"]
+
+
+def scene_config(name: str) -> TrainConfig:
+    """The training setting of the lecture scene ``name`` (one of FOLLOW_SCENES)."""
+    settings = scenes.SCENES[name].settings
+    return TrainConfig(
+        num_iterations=settings[state.TRAIN_ITERATIONS],
+        learning_rate=settings[state.TRAIN_LR],
+        l2=settings[state.TRAIN_L2],
+    )
+
+
+def follow_panel(code: str, secret: str) -> None:
+    """"Follow me": pick a lecture scene and show it on every phone (read-only curves and metrics), or stop."""
+    name = st.selectbox(
+        "Scene",
+        FOLLOW_SCENES,
+        index=FOLLOW_SCENES.index("exercise"),
+        format_func=lambda n: scenes.SCENES[n].label,
+        key=state.ROOM_FOLLOW_SCENE,
+    )
+    c1, c2 = st.columns(2)
+    if c1.button("Show on phones", key=state.ROOM_FOLLOW, type="primary"):
+        _follow(code, secret, room_inputs.scene_text(scene_config(name)))
+    if c2.button("Stop following", key=state.ROOM_UNFOLLOW):
+        _follow(code, secret, None)
+
+
+def _follow(code: str, secret: str, scene: str | None) -> None:
+    try:
+        room_view.store().follow(code, secret, scene)
+    except CatlrInputError as exc:
+        st.error(str(exc))
+
+
 def _ask(code: str, secret: str, question: rooms.Question) -> None:
     try:
         room_view.store().ask(code, secret, question)
@@ -138,6 +174,8 @@ def live(code: str, secret: str) -> None:
     except CatlrInputError as exc:
         st.error(str(exc))
         return
+    if snap.scene is not None:
+        st.caption(f"The phones follow you: {room_view.scene_label(snap.scene)} (between questions).")
     if snap.question is None:
         st.info(f"{snap.members} joined so far. Pick an activity and ask the room.")
         return

@@ -91,6 +91,11 @@ def live(code: str, member_id: str) -> None:
         return
     st.caption(f"Room {code} · {snap.members} {'person' if snap.members == 1 else 'people'} in it")
     question = snap.question
+    if snap.scene is not None and (question is None or snap.revealed):  # "follow me", between questions
+        room_view.scene_block(snap.scene)
+        if question is not None:
+            room_view.reveal_block(question, snap.tally)
+        return
     if question is None:
         st.info("Waiting for the presenter's first question…")
         return

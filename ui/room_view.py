@@ -11,7 +11,7 @@ import streamlit as st
 
 from catlr import limits, room_inputs, rooms
 from catlr.errors import CatlrInputError
-from ui import cache, session_data, state, widgets
+from ui import cache, session_data, session_model, state, widgets
 
 SPLITS = ("train", "test")
 CURVE_ITERATIONS = 2000  # "predict the curve" runs the exercise's iteration count at the asked learning rate
@@ -90,6 +90,33 @@ def reveal_block(question: rooms.Question, tally: dict[str, int]) -> None:
     st.success(f"Answer: **{question.answer}**. The room: {split} ({total} votes).")
     if question.kind == "cat" and question.model_p is not None:
         st.info(f"The model says **{question.model_answer}**: P(cat) = {question.model_p:.2f}.")
+
+
+def scene_label(text: str) -> str:
+    """A scene ("follow me") in words: ``2000 iterations, learning rate 0.005`` (and L2 when set)."""
+    config = room_inputs.scene_config(text)
+    l2 = f", L2 {config.l2:g}" if config.l2 else ""
+    return f"{config.num_iterations} iterations, learning rate {config.learning_rate:g}{l2}"
+
+
+def scene_block(text: str) -> None:
+    """"Follow me" on a phone, read-only: the presenter's scene's accuracies and cost curve (a run shared by every
+    session of this server, trained once)."""
+    try:
+        label = scene_label(text)
+        result = session_model.shared_run(room_inputs.scene_config(text), active=session_data.exercise_data())
+    except CatlrInputError as exc:
+        st.warning(str(exc))
+        return
+    st.subheader(f"On the big screen: {label}")
+    c1, c2 = st.columns(2)
+    c1.metric("Train accuracy", widgets.pct(result.train_accuracy))
+    if result.test_accuracy is not None:
+        c2.metric("Test accuracy", widgets.pct(result.test_accuracy))
+    costs = result.history.train_cost  # (iterations + 1,)
+    step = max(1, len(costs) // 200)
+    if len(costs) > 1:
+        st.line_chart(costs[::step], x_label=f"iteration / {step}", y_label="cost", height=220)
 
 
 def scores_block(history: list[rooms.Round]) -> None:

@@ -112,3 +112,27 @@ def test_R11_joining_code_after_code_is_rate_limited(rooms_app):
         phone.button[0].click().run()  # the form's "Join"
     assert any("Too many joins in a minute" in e.value for e in phone.error)
     assert room_join.ROOM_PARAM not in phone.query_params
+
+
+def test_follow_me_shows_the_presenters_scene_on_the_phones_between_questions(rooms_app):
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    code = room_code(host)
+    host.button_group(key=state.ROOM_ACTIVITY).set_value("Follow me").run()
+    host.selectbox(key=state.ROOM_FOLLOW_SCENE).set_value("exercise").run()
+    host.button(key=state.ROOM_FOLLOW).click().run()
+    assert any("The phones follow you: 2000 iterations, learning rate 0.005" in c.value for c in host.caption)
+
+    phone = rooms_app("pages/join.py", room=code)
+    assert any(s.value == "On the big screen: 2000 iterations, learning rate 0.005" for s in phone.subheader)
+    # The exercise's golden figures (docs: exercise-api.md), read-only: no widget on the phone changes them.
+    assert (metric(phone, "Train accuracy"), metric(phone, "Test accuracy")) == ("99.04 %", "70.00 %")
+    assert len(phone.get("vega_lite_chart")) == 1 and not phone.slider
+
+    host.button_group(key=state.ROOM_ACTIVITY).set_value("Predict the curve").run()
+    host.button(key=state.ROOM_ASK).click().run()
+    phone.run()  # an open question takes the phone: the vote buttons, not the scene
+    assert vote_button(phone, 1, 0) is not None and not any("big screen" in s.value for s in phone.subheader)
+    host.button_group(key=state.ROOM_ACTIVITY).set_value("Follow me").run()
+    host.button(key=state.ROOM_UNFOLLOW).click().run()
+    assert not any("follow you" in c.value for c in host.caption)
