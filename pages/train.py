@@ -17,6 +17,7 @@ widgets.header(
 ds = session_data.require()
 
 c1, c2, c3 = st.columns([3, 3, 2])
+rate_label, rate_help = train_view.rate_texts()
 iterations = c1.slider(
     "Iterations",
     0,
@@ -28,13 +29,13 @@ iterations = c1.slider(
     help="Number of gradient-descent steps (0 = the untrained model).",
 )
 learning_rate = c2.select_slider(
-    train_view.rate_label(),
+    rate_label,
     LEARNING_RATES,
     value=session_model.DEFAULT_CONFIG.learning_rate,
     format_func=widgets.number,
     key=state.TRAIN_LR,
     bind="query-params",
-    help=train_view.rate_help(),
+    help=rate_help,
 )
 l2 = c3.select_slider(
     "L2 penalty λ",

@@ -172,20 +172,17 @@ def bound(l2: float) -> stability.Bound:
     return stability.bound(active.problem, l2, cache.top_eigenvalue(active.key, active.problem))
 
 
-def rate_label() -> str:
-    """The learning-rate control's label, with where guaranteed descent ends (2/L at the current λ): on the
-    label's own line, so it costs no room above the cost curve on a phone or a projector."""
-    return f"Learning rate (steady up to {bound(float(state.get(state.TRAIN_L2) or 0.0)).safe_rate:.2g})"
-
-
-def rate_help() -> str:
-    """The learning-rate control's help: what the number in its label means."""
+def rate_texts() -> tuple[str, str]:
+    """The learning-rate control's label and help, with where guaranteed descent ends (2/L at the current λ): in
+    the label's own line, so it costs no room above the cost curve on a phone or a projector."""
     safe = bound(float(state.get(state.TRAIN_L2) or 0.0)).safe_rate
-    return (
+    label = f"Learning rate (steady up to {safe:.2g})"
+    help_text = (
         f"Step size α (log scale). Up to 2/L = {safe:.3g} the cost falls at every step (L: the largest curvature "
         "of the cost); above it the cost may oscillate or diverge — the Learning rates tab shows where each rate "
         "falls."
     )
+    return label, help_text
 
 
 def comparison(rates: list[float], iterations: int) -> list[TrainResult] | None:
