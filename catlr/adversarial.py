@@ -100,8 +100,10 @@ def minimal_flip(w, b: float, x, margin: float = MARGIN) -> Flip:
     target = -margin if _cat(z) else margin
     lo, hi = -x, 1.0 - x  # (d,) how far each value can move
     # The reachable logits: every value pushed to its limit in the helpful direction.
-    best = float(w @ np.where((w > 0) == (target > z), hi, lo)) + z
-    if (target > z and best < target) or (target < z and best > target):
+    extreme = np.where(w == 0, 0.0, np.where((w > 0) == (target > z), hi, lo))
+    best = float(w @ (x + extreme) + b)
+    all_the_way = (target > z and best < target) or (target < z and best > target)
+    if all_the_way:
         if _cat(best) == _cat(z):
             return Flip(x, np.zeros_like(x), z, target, z, z, 0, False)
         target = best  # the margin is out of reach but the limit itself flips: go all the way
@@ -123,5 +125,7 @@ def minimal_flip(w, b: float, x, margin: float = MARGIN) -> Flip:
             first = float(w @ (x + mu * w) + b)  # before clipping: the closed form's own logit
         rounds += 1
         delta = np.clip(mu * w, lo, hi)
+    if all_the_way:  # exactly the limit: the loop's tolerance can stop a hair short of it, on the wrong side
+        delta = extreme
     after = float(w @ (x + delta) + b)
     return Flip(x, delta, z, target, after, first, rounds, True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.optimize
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from catlr import adversarial, engine, logistic
@@ -20,6 +20,7 @@ def decision(w, b, x) -> bool:
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 100_000), d=st.integers(1, 40), b=st.floats(-3, 3), spread=st.floats(0.1, 5))
+@example(seed=1, d=1, b=0.0, spread=4.6875)  # the boundary only at a pixel's limit: found by CI, once stopped short
 def test_the_flip_lands_past_the_boundary_within_valid_pixels(seed, d, b, spread):
     rng = seeded(seed)
     w, x = rng.normal(size=d) * spread, rng.random(d)
