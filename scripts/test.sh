@@ -26,6 +26,10 @@ if [ -z "${CATLR_DATA_DIR:-}" ] && [ -f ../shared/data/train_catvnoncat.h5 ]; th
   export CATLR_DATA_DIR="$(cd ../shared/data && pwd)"
 fi
 .venv/bin/ruff check .
+# NumPy's OpenBLAS would start a thread per core in every worker: four workers on two cores then spin against
+# each other (the engine's and report's tests took 46 s instead of 27 s). The app's server runs BLAS on one
+# thread anyway (catlr/runtime.py); the tests of that setting start fresh processes without this variable.
+export OPENBLAS_NUM_THREADS=1
 # Four workers on this project's 2-core machine: much of a browser test is waiting (for a rerun, a page load),
 # so two tests per core keep both busy (measured: 7 min 42 s in one process, 7 min 2 s with two, 6 min 33 s
 # with four). Pass -n 0 to run in one process.
