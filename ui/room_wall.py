@@ -22,7 +22,8 @@ HOST_EVERY = 2.0  # seconds between the presenter's looks at the waiting photos
 PHONE_EVERY = 3.0  # seconds between a phone's looks at the wall
 PHONE_WALL = 12  # the newest approved photos a phone shows (it redraws them at each look)
 REVIEW_AT_ONCE = 8  # waiting photos drawn at a time for the presenter
-THUMB = 128  # px: a 64 × 64 photo drawn at twice its size, pixels crisp
+THUMB = 128  # px: a 64 × 64 photo drawn at twice its size on a phone, pixels crisp
+BIG = 192  # px: three times its size on the big screen
 # Predict's line (widgets.PHOTO_PRIVACY) says a photo is never shown to anyone else: on the wall it may be, so
 # this line says what happens instead.
 WALL_PRIVACY = (
@@ -51,19 +52,17 @@ def verdict(p: float) -> str:
     return f"{rooms.CAT_OPTIONS[0] if p > 0.5 else rooms.CAT_OPTIONS[1]} · P(cat) = {p:.2f}"
 
 
-def wall_block(photos: list[rooms.WallPhoto], columns: int) -> None:
-    """The approved ``photos`` in a grid, each captioned with the model's verdict."""
+def wall_block(photos: list[rooms.WallPhoto], size: int = THUMB) -> None:
+    """The approved ``photos`` side by side (wrapping on a phone), each captioned with the model's verdict."""
     ps = verdicts(photos)
     if ps is None:
         st.warning("The model's verdicts need the exercise's data on this server (python -m catlr download).")
-    cols = st.columns(columns)
-    for i, photo in enumerate(photos):
-        said = verdict(ps[i]) if ps else None
-        cols[i % columns].image(
-            widgets.upscale(photo.pixels, THUMB),
-            caption=said,
-            alt=f"Photo {i + 1} on the wall" + (f": the model says {said}" if said else ""),
-        )
+    said = [verdict(p) for p in ps] if ps else [""] * len(photos)
+    st.image(
+        [widgets.upscale(photo.pixels, size) for photo in photos],
+        caption=said,
+        alt=[f"Photo {i + 1} on the wall" + (f": the model says {s}" if s else "") for i, s in enumerate(said)],
+    )
 
 
 def host_panel(code: str, secret: str) -> None:
@@ -98,7 +97,7 @@ def host_live(code: str, secret: str, review: bool) -> None:
         review_block(code, secret, waiting[:REVIEW_AT_ONCE])
     if shown:
         st.subheader("On the wall")
-        wall_block(shown, 6)
+        wall_block(shown, BIG)
 
 
 def review_block(code: str, secret: str, waiting: list[rooms.WallPhoto]) -> None:
@@ -137,11 +136,11 @@ def phone_panel(code: str, member_id: str) -> None:
     except CatlrInputError:
         return  # the room's own fragment (room_join.live) says why
     st.subheader("Photo wall")
-    sender(code, member_id)
     if shown:
-        wall_block(shown[-PHONE_WALL:], 2)
+        wall_block(shown[-PHONE_WALL:])
     else:
         st.caption("No photo is on the wall yet.")
+    sender(code, member_id)
 
 
 def sender(code: str, member_id: str) -> None:
