@@ -220,6 +220,15 @@ def on_off(value: object, message: str = "The photo wall is either on or off.") 
 DECISION = "A photo is either approved or rejected."
 
 
+def how_many(newest: object) -> int | None:
+    """``newest`` for :meth:`RoomStore.wall`: None (all) or a whole number of photos, at least 1."""
+    if newest is None:
+        return None
+    if isinstance(newest, bool) or not isinstance(newest, int) or newest < 1:
+        raise CatlrInputError("Ask for at least one photo of the wall.")
+    return newest
+
+
 def full_tally(question: Question | None, counts: dict[str, int]) -> dict[str, int]:
     """Every option of ``question`` in order with its count (0 when none)."""
     return {} if question is None else {o: int(counts.get(o, 0)) for o in question.options}
@@ -295,8 +304,9 @@ class RoomStore(ABC):
         """Approve a waiting photo (it joins the wall) or reject it (it is dropped); the presenter only."""
 
     @abstractmethod
-    def wall(self, code: str) -> list[WallPhoto]:
-        """The approved photos, in the order they were approved, without nicknames: what everyone may see."""
+    def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
+        """The approved photos in the order they were approved (only the ``newest`` many when given), without
+        nicknames: what everyone may see."""
 
     def _new_secret(self) -> str:
         return secrets.token_urlsafe(24)

@@ -23,6 +23,7 @@ from catlr.rooms import (
     check_vote,
     full_tally,
     gone,
+    how_many,
     not_presenter,
     on_off,
     revealed_question,
@@ -200,7 +201,9 @@ class MemoryRoomStore(RoomStore):
             else:
                 del room.photos[photo_id]
 
-    def wall(self, code: str) -> list[WallPhoto]:
+    def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
+        newest = how_many(newest)
         with self._lock:
             _, room = self._room(code)
-            return [WallPhoto.from_bytes(i, room.photos[i].pixels) for i in room.approved]
+            shown = room.approved if newest is None else room.approved[-newest:]
+            return [WallPhoto.from_bytes(i, room.photos[i].pixels) for i in shown]

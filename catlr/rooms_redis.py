@@ -37,6 +37,7 @@ from catlr.rooms import (
     WallPhoto,
     full_tally,
     gone,
+    how_many,
     not_presenter,
     on_off,
     photo_refused,
@@ -333,9 +334,9 @@ class RedisRoomStore(RoomStore):
             if not self._scripts["judge"](keys, args):
                 raise CatlrInputError(room_inputs.NO_SUCH_PHOTO)
 
-    def wall(self, code: str) -> list[WallPhoto]:
-        code = room_inputs.room_code(code)
+    def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
+        code, newest = room_inputs.room_code(code), how_many(newest)
         self.snapshot(code)  # gone rooms have no wall
         with _answering():
-            ids = self.redis.lrange(self._key(code, "approved"), 0, -1)
+            ids = self.redis.lrange(self._key(code, "approved"), -newest if newest else 0, -1)
             return [WallPhoto.from_bytes(i, raw) for i, raw in self._photos(code, ids)]

@@ -393,6 +393,10 @@ def test_photos_wait_for_the_presenter_and_only_approved_ones_reach_the_wall(sto
     wall = store.wall(code)
     assert [p.id for p in wall] == [sent[1], sent[2]] and [p.nickname for p in wall] == ["", ""]
     assert np.array_equal(wall[0].pixels, photo(1)) and not wall[0].pixels.flags.writeable
+    assert [p.id for p in store.wall(code, newest=1)] == [sent[2]] and len(store.wall(code, newest=5)) == 2
+    for bad in (0, -1, True, "2"):
+        with pytest.raises(CatlrInputError, match="at least one photo"):
+            store.wall(code, newest=bad)
     for judged in sent:  # a photo is judged once: a rejected one is gone, an approved one stays approved
         with pytest.raises(CatlrInputError, match="not waiting for a decision"):
             store.judge_photo(code, secret, judged, False)

@@ -3,7 +3,7 @@ approved ones show on the big screen and on every phone with the model's verdict
 
 A phone's photo goes through Predict's own check in its session (:func:`catlr.room_inputs.wall_photo`, which
 is :func:`catlr.imaging.load_photo`); only the 64 × 64 pixels that come out reach the room store, which keeps
-them for the room's life. Nothing is shown unapproved: a phone only ever reads ``store.wall(code)`` (the approved
+them for the room's life. Nothing is shown unapproved: a phone only ever reads ``store.wall(code, …)`` (the approved
 photos); the waiting ones are listed with the presenter's secret, and drawn only when the presenter asks to
 review them (the presenter's screen is often the projector).
 """
@@ -132,12 +132,12 @@ def phone_panel(code: str, member_id: str) -> None:
     try:
         if not room_view.store().snapshot(code).wall:
             return
-        shown = room_view.store().wall(code)
+        shown = room_view.store().wall(code, newest=PHONE_WALL)
     except CatlrInputError:
         return  # the room's own fragment (room_join.live) says why
     st.subheader("Photo wall")
     if shown:
-        wall_block(shown[-PHONE_WALL:])
+        wall_block(shown)
     else:
         st.caption("No photo is on the wall yet.")
     sender(code, member_id)

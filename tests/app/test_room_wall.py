@@ -7,7 +7,7 @@ import re
 from catlr import cli
 from tests.helpers import room_code
 from tests.photo_fixtures import HOSTILE_EXPECTED, hostile_photo, real_photo_bytes
-from ui import room_wall, state
+from ui import room_view, room_wall, state
 
 
 def images(at, alt: str) -> list[tuple[str, str]]:
@@ -65,7 +65,8 @@ def test_R14_the_presenter_approves_one_photo_and_phones_see_only_that_one(
     assert on_wall[0][1] == f"cat · P(cat) = {cli_p_cat(tmp_path, capsys, real_data_dir, 'chelsea')}"
 
 
-def test_R15_R16_a_bad_photo_on_a_phone_says_why_and_reaches_no_one(rooms_app):
+def test_R15_R16_a_bad_photo_on_a_phone_says_why_and_reaches_no_one(rooms_app, monkeypatch):
+    monkeypatch.setitem(room_view.LIMITS, "photos", 3)  # R17: a session's photos a minute (6 in the app)
     host = rooms_app("pages/room.py", app_presenter="true")
     host.button(key=state.ROOM_OPEN).click().run()
     host.toggle(key=state.ROOM_WALL).set_value(True).run()
@@ -74,6 +75,8 @@ def test_R15_R16_a_bad_photo_on_a_phone_says_why_and_reaches_no_one(rooms_app):
         upload(phone, f"{key}.jpg", hostile_photo(key))
         assert len(phone.error) == 1 and re.search(HOSTILE_EXPECTED[key], phone.error[0].value), key
         assert f"{key}.jpg" in phone.error[0].value and not phone.success
+    upload(phone, "cat.jpg", real_photo_bytes("chelsea"))  # a good photo, past the session's limit
+    assert re.match(r"Too many photos in a minute: wait \d+ s", phone.error[0].value) and not phone.success
     assert not phone.exception
     host.run()
     assert any(c.value == "0 waiting for you · 0 on the wall" for c in host.caption)
