@@ -67,9 +67,12 @@ def wall_block(photos: list[rooms.WallPhoto], size: int = THUMB) -> None:
 
 def host_panel(code: str, secret: str) -> None:
     """The presenter's "Photo wall": the switch (off at first), then the waiting photos and the wall, live."""
-    on = st.toggle("Photo wall", key=state.ROOM_WALL, help="On: phones may send photos; you choose which the room sees")
     try:
-        if on != room_view.store().snapshot(code).wall:
+        was = room_view.store().snapshot(code).wall
+        # The room's state seeds the switch: Streamlit forgets a widget's value on another page, and coming back
+        # must not close the wall.
+        on = st.toggle("Photo wall", value=was, key=state.ROOM_WALL, help="On: phones may send photos; you choose")
+        if on != was:
             room_view.store().set_wall(code, secret, on)
     except CatlrInputError as exc:
         st.error(str(exc))

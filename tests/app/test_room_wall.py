@@ -61,6 +61,9 @@ def test_R14_the_presenter_approves_one_photo_and_phones_see_only_that_one(
     # A phone draws at the review's size: the same pixels give the same media URL, so this is the approved photo.
     assert images(phone, "Photo") == [(waiting[0][0], on_wall[0][1])]
     assert waiting[1][0] not in [url for i in phone.image for url in i.value], "the rejected photo is on no phone"
+    host.switch_page("pages/home.py").run()  # the presenter shows another page and comes back: the wall stays open
+    host.switch_page("pages/room.py").run()
+    assert host.toggle(key=state.ROOM_WALL).value and images(host, "Photo 1 on the wall") == on_wall
     # The verdict is Predict's for the same bytes: the command line's P(cat) with the exercise's model.
     assert on_wall[0][1] == f"cat · P(cat) = {cli_p_cat(tmp_path, capsys, real_data_dir, 'chelsea')}"
 
