@@ -129,12 +129,30 @@ def judge(code: str, secret: str, photo_id: str, approve: bool) -> None:
     st.rerun()  # the whole page: a click can come in a full run too, where a fragment-scoped rerun is refused
 
 
-@st.fragment(run_every=PHONE_EVERY)
 def phone_panel(code: str, member_id: str) -> None:
-    """On a phone, while the wall is open: "Send a photo" and the wall (its newest PHONE_WALL photos)."""
+    """On a phone: the wall, refreshed on its own timer, while it is open; nothing (and no timer) while it is closed.
+    :func:`follow_switch`, at each of the phone's looks at the room, notices when the presenter flips it."""
     try:
-        if not room_view.store().snapshot(code).wall:
-            return
+        on = room_view.store().snapshot(code).wall
+    except CatlrInputError:
+        return  # the room's own fragment (room_join.live) says why
+    state.put(state.JOIN_WALL_SEEN, on)
+    if on:
+        phone_live(code, member_id)
+
+
+def follow_switch(on: bool) -> None:
+    """Called with the room's wall switch at each look at the room: when it changed since the page was drawn,
+    draw the page again (the wall appears or goes)."""
+    if state.get(state.JOIN_WALL_SEEN) not in (None, on):
+        state.put(state.JOIN_WALL_SEEN, on)
+        st.rerun(scope="app")
+
+
+@st.fragment(run_every=PHONE_EVERY)
+def phone_live(code: str, member_id: str) -> None:
+    """The open wall on a phone: its newest PHONE_WALL approved photos with the model's verdicts, and "Send a photo"."""
+    try:
         shown = room_view.store().wall(code, newest=PHONE_WALL)
     except CatlrInputError:
         return  # the room's own fragment (room_join.live) says why

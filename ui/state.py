@@ -34,6 +34,7 @@ BUILT = "catlr.built"  # ui.own_images.Pending: a dataset built from photos on H
 ROOM_HOSTED = "catlr.room_hosted"  # (code, presenter secret) of the room this session opened; never in a URL
 ROOM_MEMBER = "catlr.room_member"  # (code, member id) of the room this session joined
 ROOM_LIMITS = "catlr.room_limits"  # {"joins" | "votes" | "rooms": catlr.room_inputs.RateLimiter} of this session
+JOIN_WALL_SEEN = "catlr.join_wall_seen"  # whether the photo wall was open when this phone's page was drawn
 JOIN_PHOTOS_SENT = "catlr.join_photos_sent"  # {upload's file id: None (sent) | why it was refused}: each sent once
 
 # Everything that depends on the dataset: dropped when this user switches datasets.

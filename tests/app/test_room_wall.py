@@ -67,6 +67,10 @@ def test_R14_the_presenter_approves_one_photo_and_phones_see_only_that_one(
     # The verdict is Predict's for the same bytes: the command line's P(cat) with the exercise's model.
     assert on_wall[0][1] == f"cat · P(cat) = {cli_p_cat(tmp_path, capsys, real_data_dir, 'chelsea')}"
 
+    host.toggle(key=state.ROOM_WALL).set_value(False).run()  # closed again: the phones' wall and uploader go
+    phone.run()
+    assert not phone.get("file_uploader") and images(phone, "Photo") == []
+
 
 def test_R15_R16_a_bad_photo_on_a_phone_says_why_and_reaches_no_one(rooms_app, monkeypatch):
     monkeypatch.setitem(room_view.LIMITS, "photos", 3)  # R17: a session's photos a minute (6 in the app)
