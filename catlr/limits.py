@@ -67,3 +67,7 @@ MAX_PUBLIC_URL_CHARS = 200
 # Per session, over a sliding minute: enough for a person, too few to enumerate codes or flood votes.
 JOIN_ATTEMPTS_PER_MINUTE = 10
 VOTE_ATTEMPTS_PER_MINUTE = 30
+# The photo wall: each photo is kept as its checked 64 x 64 x 3 pixels (12,288 bytes), so a room holds < 1 MB.
+MAX_MEMBER_PHOTOS = 3  # photos one member may send (rejected ones count: no resending until one gets through)
+MAX_ROOM_PHOTOS = 60  # photos a room holds at once, waiting or on the wall (rejected ones are dropped)
+PHOTO_ATTEMPTS_PER_MINUTE = 6

@@ -1,5 +1,6 @@
 """The one validation boundary for what a room's audience and its links send: room codes, member ids,
-nicknames, votes and the public address of join links; and the per-session rate limit.
+nicknames, votes, photo-wall ids and pixels, and the public address of join links; and the per-session rate
+limit. (A photo's bytes are checked by Predict's boundary, :func:`catlr.imaging.load_photo`, before any of this.)
 
 Everything here raises :class:`catlr.errors.CatlrInputError` with a message a person can act on, and
 never echoes more than a short, cleaned piece of what was sent.
@@ -16,13 +17,18 @@ import urllib.parse
 from collections import deque
 from collections.abc import Callable
 
-from catlr import limits
+import numpy as np
+
+from catlr import imaging, limits
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 
 # No 0/O, 1/I/L, U/V: a code read off a projector from the back of a hall is typed right the first time.
 ROOM_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 _MEMBER_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
+_PHOTO_ID = _MEMBER_ID  # the same 128 random bits: a waiting photo cannot be reached by guessing its id
+WALL_PX = 64  # the exercise's num_px: a wall photo is scored by the exercise's model
+NO_SUCH_PHOTO = "That photo is not waiting for a decision: it was judged already, or never sent to this room."
 
 
 def new_room_code() -> str:
@@ -33,6 +39,43 @@ def new_room_code() -> str:
 def new_member_id() -> str:
     """A fresh member id (128 random bits, URL-safe): it cannot be guessed, so no one votes as another."""
     return secrets.token_urlsafe(16)
+
+
+def new_photo_id() -> str:
+    """A fresh photo id (128 random bits, URL-safe): holding one is the only way to name a photo."""
+    return secrets.token_urlsafe(16)
+
+
+def photo_id(text: object) -> str:
+    """A photo id as the store makes them; CatlrInputError (the same message as for an unknown one) otherwise."""
+    if not isinstance(text, str) or not _PHOTO_ID.fullmatch(text):
+        raise CatlrInputError(NO_SUCH_PHOTO)
+    return text
+
+
+def wall_photo(data: object, name: str = "photo") -> np.ndarray:
+    """An audience member's photo for the wall → (WALL_PX, WALL_PX, 3) uint8, through Predict's own check
+    (:func:`catlr.imaging.load_photo`: byte cap, format sniff, structure walk, pixel caps and decompression-bomb
+    guard, EXIF orientation, the default fit). There is no second photo validator.
+
+    Raises:
+        CatlrInputError: whatever Predict refuses (empty, too large, not an image, damaged, …), naming ``name``.
+    """
+    return imaging.load_photo(data, num_px=WALL_PX, fit=imaging.DEFAULT_FIT, name=name)
+
+
+def wall_pixels(pixels: object) -> bytes:
+    """A wall photo as a store keeps it: the (WALL_PX, WALL_PX, 3) uint8 pixels that Predict's check
+    (:func:`catlr.imaging.load_photo`) made, as their 12,288 bytes. Anything else, the upload's own bytes
+    above all, is refused: nothing a sender wrote is kept, only pixels decoded from it.
+
+    Raises:
+        CatlrInputError: not a (WALL_PX, WALL_PX, 3) uint8 array.
+    """
+    shape = (WALL_PX, WALL_PX, 3)
+    if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8 or pixels.shape != shape:
+        raise CatlrInputError(f"A photo for the wall must be checked first: {WALL_PX} × {WALL_PX} RGB pixels.")
+    return np.ascontiguousarray(pixels).tobytes()
 
 
 def room_code(text: object) -> str:

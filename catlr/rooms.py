@@ -3,7 +3,9 @@
 A room has a short code (the audience's key to it, see :mod:`catlr.room_inputs`), a presenter secret
 (the only key to running it; no audience link holds it), an expiry, members (each an unguessable id kept
 in the member's own URL and session), at most one current question, one vote per member per question,
-the tally, the history of revealed rounds, and the scene the presenter shows the phones ("follow me").
+the tally, the history of revealed rounds, the scene the presenter shows the phones ("follow me"), and the
+photo wall: off until the presenter opens it; members send photos (kept only as their checked 64 × 64 pixels),
+the presenter approves or rejects each, and everyone sees only the approved ones.
 
 :class:`RoomStore` is the interface; :class:`catlr.rooms_memory.MemoryRoomStore` keeps rooms in this process
 (thread-safe: Streamlit runs sessions in threads), :class:`catlr.rooms_redis.RedisRoomStore` in Redis for
@@ -22,7 +24,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 
-from catlr import room_inputs
+import numpy as np
+
+from catlr import limits, room_inputs
 from catlr.errors import CatlrInputError
 
 CAT_OPTIONS = ("cat", "not a cat")
@@ -152,10 +156,77 @@ class Snapshot:
     members: int
     expires_at: float
     scene: str | None = None  # what the presenter shows the phones ("follow me"), see room_inputs.scene_text
+    wall: bool = False  # the photo wall is open: members may send photos
 
     @property
     def votes(self) -> int:
         return sum(self.tally.values())
+
+
+@dataclass(frozen=True, eq=False)
+class WallPhoto:
+    """A photo sent to a room's wall.
+
+    Attributes:
+        id: unguessable (:func:`catlr.room_inputs.new_photo_id`).
+        pixels: (WALL_PX, WALL_PX, 3) uint8, read-only: what Predict's check made of the upload, nothing more.
+        nickname: the sender's nickname, on waiting photos listed for the presenter only ('' when none).
+    """
+
+    id: str
+    pixels: np.ndarray
+    nickname: str = ""
+
+    @classmethod
+    def from_bytes(cls, photo_id: str, raw: bytes, nickname: str = "") -> WallPhoto:
+        """From the 12,288 bytes a store keeps (:func:`catlr.room_inputs.wall_pixels`)."""
+        side = room_inputs.WALL_PX
+        return cls(photo_id, np.frombuffer(raw, dtype=np.uint8).reshape(side, side, 3), nickname)  # read-only view
+
+
+WALL_REFUSED = {  # the rules of sending a photo, by the name each store gives the broken one
+    "stranger": "Join room {code} before sending a photo: open its link again.",
+    "off": "The photo wall of room {code} is not open: the presenter turns it on when photos are welcome.",
+    "member": "You have sent {n} photos, the most one person may send to this wall.",
+    "room": "The wall of room {code} holds {n} photos, as many as it can: no more can be sent.",
+}
+
+
+def photo_refused(status: str, code: str) -> CatlrInputError:
+    """The message for a photo refused by the rule ``status`` (a key of WALL_REFUSED)."""
+    n = limits.MAX_MEMBER_PHOTOS if status == "member" else limits.MAX_ROOM_PHOTOS
+    return CatlrInputError(WALL_REFUSED[status].format(code=code, n=n))
+
+
+def check_photo(code: str, member: bool, wall: bool, sent: int, held: int) -> None:
+    """The rules of sending a photo: a member, the wall open, under the member's and the room's caps."""
+    for status, broken in (
+        ("stranger", not member),
+        ("off", not wall),
+        ("member", sent >= limits.MAX_MEMBER_PHOTOS),
+        ("room", held >= limits.MAX_ROOM_PHOTOS),
+    ):
+        if broken:
+            raise photo_refused(status, code)
+
+
+def on_off(value: object, message: str = "The photo wall is either on or off.") -> bool:
+    """A switch (the wall open, a photo approved): True or False, nothing else; CatlrInputError(``message``)."""
+    if not isinstance(value, bool):
+        raise CatlrInputError(message)
+    return value
+
+
+DECISION = "A photo is either approved or rejected."
+
+
+def how_many(newest: object) -> int | None:
+    """``newest`` for :meth:`RoomStore.wall`: None (all) or a whole number of photos, at least 1."""
+    if newest is None:
+        return None
+    if isinstance(newest, bool) or not isinstance(newest, int) or newest < 1:
+        raise CatlrInputError("Ask for at least one photo of the wall.")
+    return newest
 
 
 def full_tally(question: Question | None, counts: dict[str, int]) -> dict[str, int]:
@@ -214,6 +285,28 @@ class RoomStore(ABC):
     @abstractmethod
     def nicknames(self, code: str, secret: str) -> list[str]:
         """The members' nicknames (the presenter only; shown only when the presenter chooses)."""
+
+    @abstractmethod
+    def set_wall(self, code: str, secret: str, on: bool) -> None:
+        """Open (True) or close (False) the photo wall to new photos (the presenter only); off at first."""
+
+    @abstractmethod
+    def send_photo(self, code: str, member: str, pixels: np.ndarray) -> str:
+        """Send ``member``'s checked (WALL_PX, WALL_PX, 3) uint8 photo to the wall, waiting for the presenter;
+        returns its id. Refused (:data:`WALL_REFUSED`) for a stranger, a closed wall, or past a cap."""
+
+    @abstractmethod
+    def pending_photos(self, code: str, secret: str) -> list[WallPhoto]:
+        """The photos waiting for a decision, oldest first, with the sender's nickname (the presenter only)."""
+
+    @abstractmethod
+    def judge_photo(self, code: str, secret: str, photo_id: str, approve: bool) -> None:
+        """Approve a waiting photo (it joins the wall) or reject it (it is dropped); the presenter only."""
+
+    @abstractmethod
+    def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
+        """The approved photos in the order they were approved (only the ``newest`` many when given), without
+        nicknames: what everyone may see."""
 
     def _new_secret(self) -> str:
         return secrets.token_urlsafe(24)

@@ -13,16 +13,28 @@ from dataclasses import dataclass, field, replace
 from catlr import limits, room_inputs
 from catlr.errors import CatlrInputError
 from catlr.rooms import (
+    DECISION,
     Question,
     RoomStore,
     Round,
     Snapshot,
+    WallPhoto,
+    check_photo,
     check_vote,
     full_tally,
     gone,
+    how_many,
     not_presenter,
+    on_off,
     revealed_question,
 )
+
+
+@dataclass
+class _Photo:
+    member: str
+    pixels: bytes  # (WALL_PX, WALL_PX, 3) uint8 as bytes: room_inputs.wall_pixels
+    approved: bool = False
 
 
 @dataclass
@@ -37,6 +49,10 @@ class _Room:
     history: list[Round] = field(default_factory=list)
     asked: int = 0
     scene: str | None = None
+    wall: bool = False
+    photos: dict[str, _Photo] = field(default_factory=dict)  # photo id -> photo, waiting or approved, in order sent
+    approved: list[str] = field(default_factory=list)  # photo ids, in the order approved
+    sent: dict[str, int] = field(default_factory=dict)  # member id -> photos sent (rejected ones too)
 
 
 class MemoryRoomStore(RoomStore):
@@ -95,7 +111,9 @@ class MemoryRoomStore(RoomStore):
 
     def _snapshot(self, code: str, room: _Room) -> Snapshot:
         tally = full_tally(room.question, room.counts)
-        return Snapshot(code, room.question, room.revealed, tally, len(room.members), room.expires_at, room.scene)
+        return Snapshot(
+            code, room.question, room.revealed, tally, len(room.members), room.expires_at, room.scene, room.wall
+        )
 
     def ask(self, code: str, secret: str, question: Question) -> Question:
         with self._lock:
@@ -145,3 +163,47 @@ class MemoryRoomStore(RoomStore):
     def nicknames(self, code: str, secret: str) -> list[str]:
         with self._lock:
             return sorted(n for n in self._presenter(code, secret)[1].members.values() if n)
+
+    def set_wall(self, code: str, secret: str, on: bool) -> None:
+        on = on_off(on)
+        with self._lock:
+            self._presenter(code, secret)[1].wall = on
+
+    def send_photo(self, code: str, member: str, pixels) -> str:
+        member, raw = room_inputs.member_id(member), room_inputs.wall_pixels(pixels)
+        with self._lock:
+            code, room = self._room(code)
+            check_photo(code, member in room.members, room.wall, room.sent.get(member, 0), len(room.photos))
+            photo_id = room_inputs.new_photo_id()
+            room.photos[photo_id] = _Photo(member, raw)
+            room.sent[member] = room.sent.get(member, 0) + 1
+            return photo_id
+
+    def pending_photos(self, code: str, secret: str) -> list[WallPhoto]:
+        with self._lock:
+            _, room = self._presenter(code, secret)
+            return [
+                WallPhoto.from_bytes(i, p.pixels, room.members.get(p.member, ""))
+                for i, p in room.photos.items()
+                if not p.approved
+            ]
+
+    def judge_photo(self, code: str, secret: str, photo_id: str, approve: bool) -> None:
+        approve = on_off(approve, DECISION)
+        with self._lock:
+            _, room = self._presenter(code, secret)
+            photo = room.photos.get(room_inputs.photo_id(photo_id))
+            if photo is None or photo.approved:
+                raise CatlrInputError(room_inputs.NO_SUCH_PHOTO)
+            if approve:
+                photo.approved = True
+                room.approved.append(photo_id)
+            else:
+                del room.photos[photo_id]
+
+    def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
+        newest = how_many(newest)
+        with self._lock:
+            _, room = self._room(code)
+            shown = room.approved if newest is None else room.approved[-newest:]
+            return [WallPhoto.from_bytes(i, room.photos[i].pixels) for i in shown]

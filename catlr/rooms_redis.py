@@ -3,7 +3,10 @@
 Keys of room CODE (the ``{CODE}`` hash tag keeps them in one slot), all expiring with the room:
 ``catlr:room:{CODE}:meta`` (hash: secret, expires_at, asked, question, options, revealed, scene),
 ``…:members`` (hash: member id -> nickname), ``…:votes:N`` (hash: member id -> option, question N),
-``…:tally:N`` (hash: option -> votes) and ``…:history`` (list of revealed rounds as JSON).
+``…:tally:N`` (hash: option -> votes), ``…:history`` (list of revealed rounds as JSON), and the photo wall's
+``…:photos`` (hash: photo id -> its checked pixels, base64), ``…:senders`` (hash: waiting photo id -> member
+id), ``…:pending`` and ``…:approved`` (lists of photo ids, in order) and ``…:sent`` (hash: member id -> photos
+sent). Photos are kept as their checked 64 × 64 pixels only, never an upload's bytes.
 
 Every operation that reads and then writes runs as one Lua script, so it is atomic: a vote is counted
 at most once (``HSETNX`` on the member's field, then ``HINCRBY`` of the tally, in one script), and no vote
@@ -13,6 +16,7 @@ the keys also carry a Redis TTL a minute past it, so an abandoned room frees its
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import math
 import time
@@ -24,14 +28,19 @@ import redis
 from catlr import limits, room_inputs
 from catlr.errors import CatlrInputError
 from catlr.rooms import (
+    DECISION,
     VOTE_REFUSED,
     Question,
     RoomStore,
     Round,
     Snapshot,
+    WallPhoto,
     full_tally,
     gone,
+    how_many,
     not_presenter,
+    on_off,
+    photo_refused,
     revealed_question,
 )
 
@@ -59,11 +68,11 @@ redis.call('EXPIREAT', KEYS[2], math.ceil(tonumber(exp)) + tonumber(ARGV[5]))
 return 1
 """
 # KEYS[1] meta, KEYS[2] members; ARGV: the tally key's prefix, now. false if gone, else
-# {expires_at, asked, question, revealed, members, scene ('' for none), option1, count1, ...}.
+# {expires_at, asked, question, revealed, members, scene ('' for none), wall, option1, count1, ...}.
 _SNAPSHOT = """
-local m = redis.call('HMGET', KEYS[1], 'expires_at', 'asked', 'question', 'revealed', 'scene')
+local m = redis.call('HMGET', KEYS[1], 'expires_at', 'asked', 'question', 'revealed', 'scene', 'wall')
 if not m[1] or tonumber(m[1]) <= tonumber(ARGV[2]) then return false end
-local out = {m[1], m[2], m[3], m[4], redis.call('HLEN', KEYS[2]), m[5] or ''}
+local out = {m[1], m[2], m[3], m[4], redis.call('HLEN', KEYS[2]), m[5] or '', m[6] or '0'}
 for _, v in ipairs(redis.call('HGETALL', ARGV[1] .. m[2])) do out[#out + 1] = v end
 return out
 """
@@ -94,6 +103,37 @@ redis.call('HSET', KEYS[1], 'revealed', '1', 'question', ARGV[2])
 return redis.call('HGETALL', ARGV[3] .. ARGV[1])
 """
 
+# KEYS: meta, members, photos, senders, pending, sent; ARGV: member, photo id, pixels (base64), now, photos per
+# member, photos per room, TTL margin. A rule's name from rooms.WALL_REFUSED, 'gone' or 'ok'.
+_SEND = """
+local m = redis.call('HMGET', KEYS[1], 'expires_at', 'wall')
+if not m[1] or tonumber(m[1]) <= tonumber(ARGV[4]) then return 'gone' end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 'stranger' end
+if m[2] ~= '1' then return 'off' end
+if tonumber(redis.call('HGET', KEYS[6], ARGV[1]) or '0') >= tonumber(ARGV[5]) then return 'member' end
+if redis.call('HLEN', KEYS[3]) >= tonumber(ARGV[6]) then return 'room' end
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
+redis.call('RPUSH', KEYS[5], ARGV[2])
+redis.call('HINCRBY', KEYS[6], ARGV[1], 1)
+local at = math.ceil(tonumber(m[1])) + tonumber(ARGV[7])
+for i = 3, 6 do redis.call('EXPIREAT', KEYS[i], at) end
+return 'ok'
+"""
+# KEYS: pending, approved, photos, senders; ARGV: photo id, '1' approve / '0' reject, expire-at. 0 if not waiting.
+_JUDGE = """
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[4], ARGV[1])
+if ARGV[2] == '1' then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  redis.call('EXPIREAT', KEYS[2], ARGV[3])
+else
+  redis.call('HDEL', KEYS[3], ARGV[1])
+end
+return 1
+"""
+WALL_PARTS = ("photos", "senders", "pending", "approved", "sent")
+
 
 @contextlib.contextmanager
 def _answering() -> Iterator[None]:
@@ -113,7 +153,7 @@ class RedisRoomStore(RoomStore):
         self._scripts = {
             name: self.redis.register_script(text)
             for name, text in (("open", _OPEN), ("join", _JOIN), ("snapshot", _SNAPSHOT), ("vote", _VOTE),
-                               ("reveal", _REVEAL))
+                               ("reveal", _REVEAL), ("send", _SEND), ("judge", _JUDGE))
         }  # fmt: skip
 
     @staticmethod
@@ -147,7 +187,7 @@ class RedisRoomStore(RoomStore):
             code, meta = self._presenter(code, secret)
             asked = int(meta["asked"])
             numbered = [f"{kind}:{n}" for n in range(1, asked + 1) for kind in ("votes", "tally")]
-            parts = ["meta", "members", "history", *numbered]
+            parts = ["meta", "members", "history", *WALL_PARTS, *numbered]
             self.redis.delete(*(self._key(code, p) for p in parts))
 
     def join(self, code: str, member: str, nickname: str | None = None) -> Snapshot:
@@ -170,13 +210,15 @@ class RedisRoomStore(RoomStore):
             raw = self._scripts["snapshot"](keys, [self._key(code, "tally:"), repr(self.clock())])
         if not raw:
             raise gone(code)
-        expires_at, asked, question_json, revealed, members, scene, *flat = raw
+        expires_at, asked, question_json, revealed, members, scene, wall, *flat = raw
         question = Question.from_json(question_json) if question_json else None
         if question is not None:
             question = replace(question, number=int(asked))
         counts = {flat[i]: int(flat[i + 1]) for i in range(0, len(flat), 2)}
         tally = full_tally(question, counts)
-        return Snapshot(code, question, revealed == "1", tally, int(members), float(expires_at), scene or None)
+        return Snapshot(
+            code, question, revealed == "1", tally, int(members), float(expires_at), scene or None, wall == "1"
+        )
 
     def ask(self, code: str, secret: str, question: Question) -> Question:
         with _answering():
@@ -249,3 +291,52 @@ class RedisRoomStore(RoomStore):
         with _answering():
             code, _ = self._presenter(code, secret)
             return sorted(n for n in self.redis.hvals(self._key(code, "members")) if n)
+
+    def set_wall(self, code: str, secret: str, on: bool) -> None:
+        on = on_off(on)
+        with _answering():
+            code, _ = self._presenter(code, secret)
+            self.redis.hset(self._key(code, "meta"), "wall", "1" if on else "0")
+
+    def send_photo(self, code: str, member: str, pixels) -> str:
+        code, member = room_inputs.room_code(code), room_inputs.member_id(member)
+        raw, photo_id = room_inputs.wall_pixels(pixels), room_inputs.new_photo_id()
+        keys = [self._key(code, p) for p in ("meta", "members", "photos", "senders", "pending", "sent")]
+        args = [member, photo_id, base64.b64encode(raw).decode("ascii"), repr(self.clock())]
+        with _answering():
+            status = self._scripts["send"](keys, [*args, limits.MAX_MEMBER_PHOTOS, limits.MAX_ROOM_PHOTOS, TTL_MARGIN])
+        if status == "gone":
+            raise gone(code)
+        if status != "ok":
+            raise photo_refused(status, code)
+        return photo_id
+
+    def _photos(self, code: str, ids: list[str]) -> list[tuple[str, bytes]]:
+        """(id, pixels) of the photos ``ids`` still kept, in order."""
+        kept = self.redis.hmget(self._key(code, "photos"), ids) if ids else []
+        return [(i, base64.b64decode(p)) for i, p in zip(ids, kept, strict=True) if p is not None]
+
+    def pending_photos(self, code: str, secret: str) -> list[WallPhoto]:
+        with _answering():
+            code, _ = self._presenter(code, secret)
+            ids = self.redis.lrange(self._key(code, "pending"), 0, -1)
+            senders = dict(zip(ids, self.redis.hmget(self._key(code, "senders"), ids), strict=True)) if ids else {}
+            known = sorted({m for m in senders.values() if m is not None})
+            nicks = dict(zip(known, self.redis.hmget(self._key(code, "members"), known), strict=True)) if known else {}
+            return [WallPhoto.from_bytes(i, raw, nicks.get(senders.get(i)) or "") for i, raw in self._photos(code, ids)]
+
+    def judge_photo(self, code: str, secret: str, photo_id: str, approve: bool) -> None:
+        approve = on_off(approve, DECISION)
+        with _answering():
+            code, meta = self._presenter(code, secret)
+            keys = [self._key(code, p) for p in ("pending", "approved", "photos", "senders")]
+            args = [room_inputs.photo_id(photo_id), "1" if approve else "0", self._expire_at(float(meta["expires_at"]))]
+            if not self._scripts["judge"](keys, args):
+                raise CatlrInputError(room_inputs.NO_SUCH_PHOTO)
+
+    def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
+        code, newest = room_inputs.room_code(code), how_many(newest)
+        self.snapshot(code)  # gone rooms have no wall
+        with _answering():
+            ids = self.redis.lrange(self._key(code, "approved"), -newest if newest else 0, -1)
+            return [WallPhoto.from_bytes(i, raw) for i, raw in self._photos(code, ids)]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import room_join, widgets
+from ui import room_join, room_wall, widgets
 
 widgets.header("🙋 Join a room", "Answer the presenter's questions from your phone.")
 room_join.phone_layout()
@@ -15,4 +15,5 @@ member = room_join.member(code)
 if member is None:
     st.stop()
 room_join.live(code, member)
+room_wall.phone_panel(code, member)
 room_join.nickname(code, member)

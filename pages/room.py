@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import room_host, room_view, state, widgets
+from ui import room_host, room_view, room_wall, state, widgets
 
 widgets.header(
     "📣 Room",
@@ -44,6 +44,7 @@ with right:
             room_host.ask_cat(code, secret, split, int(index))
     room_host.live(code, secret)
 
+room_wall.host_panel(code, secret)
 room_host.history(code, secret)
-if st.button("Close the room", key=state.ROOM_CLOSE, help="Ends it for everyone: votes and members are dropped"):
+if st.button("Close the room", key=state.ROOM_CLOSE, help="Ends it for everyone: votes, members, photos go"):
     room_host.close(code, secret)

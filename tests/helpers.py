@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,12 @@ MISCLASSIFIED_TEST = [5, 6, 10, 11, 13, 18, 19, 28, 29, 30, 33, 34, 41, 44, 46] 
 def metric(at, label: str) -> str:
     """The value of the AppTest metric labelled ``label``."""
     return next(m.value for m in at.metric if m.label == label)
+
+
+def room_code(at) -> str:
+    """The code of the room an AppTest of the presenter's page shows (the heading "… with the code **7KQ 2MX**")."""
+    heading = next(m.value for m in at.markdown if "with the code" in m.value)
+    return re.search(r"\*\*(\w{3}) (\w{3})\*\*", heading).expand(r"\1\2")
 
 
 def browser_metric(page, label: str) -> str:

@@ -1,12 +1,17 @@
-"""catlr.room_inputs: the boundary for room codes, member ids, nicknames, votes, join links; the rate limit."""
+"""catlr.room_inputs: the boundary for room codes, member ids, nicknames, votes, join links, wall photos; the rate
+limit."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
-from catlr import limits, room_inputs
+from catlr import imaging, limits, room_inputs
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
+from tests.photo_fixtures import HOSTILE_EXPECTED, hostile_photo, real_photo_bytes
 
 
 def test_new_codes_are_canonical_and_spread_over_the_alphabet():
@@ -108,3 +113,39 @@ def test_a_scene_is_a_training_setting_as_text_and_back(config):
 def test_R12_a_scene_text_names_a_training_setting_within_bounds(bad, message):
     with pytest.raises(CatlrInputError, match=message):
         room_inputs.scene_config(bad)
+
+
+real_load = imaging.load_photo
+
+
+@pytest.mark.parametrize("given", ["chelsea", "I10-6", "I12", "I17-gif"])
+def test_a_wall_photo_is_exactly_what_predict_makes_of_it(given, monkeypatch):
+    # Oracle: Predict's own two steps (ui/session_photo.use_photo), run here by hand on the same bytes.
+    data = real_photo_bytes(given) if given == "chelsea" else hostile_photo(given)
+    predict = imaging.to_model_input(imaging.open_photo(data).rgb, num_px=64, fit=imaging.DEFAULT_FIT)
+    calls = []
+    monkeypatch.setattr(imaging, "load_photo", lambda *a, **k: calls.append(k) or real_load(*a, **k))
+    pixels = room_inputs.wall_photo(data, "mine.jpg")
+    assert calls == [{"num_px": 64, "fit": imaging.DEFAULT_FIT, "name": "mine.jpg"}]  # Predict's check, no other
+    assert pixels.shape == (64, 64, 3) and np.array_equal(pixels, predict)
+    assert len(room_inputs.wall_pixels(pixels)) == 12288
+
+
+@pytest.mark.parametrize("key", ["I20", "I06"])
+def test_R15_an_oversized_photo_for_the_wall_is_refused_by_predicts_check(key):
+    with pytest.raises(CatlrInputError, match=re.escape("mine.png") + ".*" + HOSTILE_EXPECTED[key]):
+        room_inputs.wall_photo(hostile_photo(key), "mine.png")
+
+
+@pytest.mark.parametrize("key", ["I07", "I04", "I05", "I02-random", "I02-html", "I03", "I09", "I01"])
+def test_R16_a_hostile_photo_for_the_wall_is_refused_by_predicts_check(key):
+    with pytest.raises(CatlrInputError, match=HOSTILE_EXPECTED[key]):
+        room_inputs.wall_photo(hostile_photo(key))
+
+
+def test_photo_ids_are_unguessable_and_what_the_validator_accepts():
+    ids = {room_inputs.new_photo_id() for _ in range(100)}
+    assert len(ids) == 100 and all(room_inputs.photo_id(i) == i and len(i) == 22 for i in ids)
+    for bad in ("", "x" * 21, "x" * 23, "a/b" * 7 + "c", None, 5):
+        with pytest.raises(CatlrInputError, match="not waiting for a decision"):
+            room_inputs.photo_id(bad)

@@ -7,12 +7,14 @@ The ``store`` fixture is parametrized: every test here runs against ``rooms_memo
 
 from __future__ import annotations
 
+import base64
 import random
 import threading
 
+import numpy as np
 import pytest
 
-from catlr import limits, room_inputs, room_store, rooms, rooms_memory
+from catlr import limits, room_inputs, room_store, rooms, rooms_memory, rooms_redis
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 from catlr.rooms import Question
@@ -341,3 +343,153 @@ def test_R12_a_scene_that_is_no_training_setting_is_refused(store, bad):
     with pytest.raises(CatlrInputError):
         store.follow(code, secret, bad)
     assert store.snapshot(code).scene == EXERCISE_SCENE  # unchanged
+
+
+def photo(seed: int):
+    """A checked wall photo: (64, 64, 3) uint8 pixels, as room_inputs.wall_photo makes them."""
+    return np.random.default_rng(seed).integers(0, 256, (room_inputs.WALL_PX, room_inputs.WALL_PX, 3), dtype=np.uint8)
+
+
+def wall_room(store, *nicknames: str | None):
+    """(code, secret, members): a room with its wall open and one member per nickname."""
+    code, secret = store.open()
+    store.set_wall(code, secret, True)
+    people = [member() for _ in nicknames]
+    for m, nick in zip(people, nicknames, strict=True):
+        store.join(code, m, nick)
+    return code, secret, people
+
+
+def test_R13_the_wall_is_closed_until_the_presenter_opens_it(store):
+    code, secret = store.open()
+    alice = member()
+    assert store.join(code, alice).wall is False
+    with pytest.raises(CatlrInputError, match=f"The photo wall of room {code} is not open"):
+        store.send_photo(code, alice, photo(1))
+    store.set_wall(code, secret, True)
+    assert store.snapshot(code).wall is True
+    with pytest.raises(CatlrInputError, match=f"Join room {code} before sending a photo"):
+        store.send_photo(code, member(), photo(1))
+    store.send_photo(code, alice, photo(1))
+    store.set_wall(code, secret, False)
+    with pytest.raises(CatlrInputError, match="is not open"):
+        store.send_photo(code, alice, photo(2))
+    with pytest.raises(CatlrInputError, match="either on or off"):
+        store.set_wall(code, secret, "yes")
+    assert store.snapshot(code).wall is False and len(store.pending_photos(code, secret)) == 1
+
+
+def test_photos_wait_for_the_presenter_and_only_approved_ones_reach_the_wall(store):
+    code, secret, (alice, bob) = wall_room(store, "Alice", None)
+    sent = [store.send_photo(code, who, photo(i)) for i, who in enumerate((alice, bob, alice))]
+    waiting = store.pending_photos(code, secret)
+    assert [p.id for p in waiting] == sent and [p.nickname for p in waiting] == ["Alice", "", "Alice"]
+    assert all(np.array_equal(p.pixels, photo(i)) for i, p in enumerate(waiting))
+    assert store.wall(code) == []  # nothing is shown unapproved
+    store.judge_photo(code, secret, sent[1], True)
+    store.judge_photo(code, secret, sent[0], False)
+    store.judge_photo(code, secret, sent[2], True)
+    assert store.pending_photos(code, secret) == []
+    wall = store.wall(code)
+    assert [p.id for p in wall] == [sent[1], sent[2]] and [p.nickname for p in wall] == ["", ""]
+    assert np.array_equal(wall[0].pixels, photo(1)) and not wall[0].pixels.flags.writeable
+    assert [p.id for p in store.wall(code, newest=1)] == [sent[2]] and len(store.wall(code, newest=5)) == 2
+    for bad in (0, -1, True, "2"):
+        with pytest.raises(CatlrInputError, match="at least one photo"):
+            store.wall(code, newest=bad)
+    for judged in sent:  # a photo is judged once: a rejected one is gone, an approved one stays approved
+        with pytest.raises(CatlrInputError, match="not waiting for a decision"):
+            store.judge_photo(code, secret, judged, False)
+    assert [p.id for p in store.wall(code)] == [sent[1], sent[2]]
+    with pytest.raises(CatlrInputError, match="either approved or rejected"):
+        store.judge_photo(code, secret, store.send_photo(code, bob, photo(4)), "yes")
+
+
+def test_R14_a_waiting_photo_cannot_be_reached_by_its_id_or_a_guess(store):
+    code, secret, (alice,) = wall_room(store, None)
+    ids = {store.send_photo(code, alice, photo(i)) for i in range(3)}
+    assert len(ids) == 3 and all(room_inputs.photo_id(i) == i and len(i) == 22 for i in ids)  # 128 random bits
+    assert store.wall(code) == [] and store.snapshot(code).wall  # what a phone can ask for: no waiting photo
+    for guess in (alice, room_inputs.new_photo_id(), "../photos", "", None, "A" * 22, code):
+        with pytest.raises(CatlrInputError, match="not waiting for a decision"):
+            store.judge_photo(code, secret, guess, True)
+    assert {p.id for p in store.pending_photos(code, secret)} == ids and store.wall(code) == []
+
+
+def test_R18_a_forged_secret_neither_sees_nor_judges_waiting_photos(store):
+    code, secret, (alice,) = wall_room(store, "Alice")
+    waiting = store.send_photo(code, alice, photo(0))
+    other_code, other_secret = store.open()
+    for forged in ("", "x" * 32, other_secret, None, secret + "x"):
+        for act in (
+            lambda s: store.pending_photos(code, s),
+            lambda s: store.judge_photo(code, s, waiting, True),
+            lambda s: store.judge_photo(code, s, waiting, False),
+            lambda s: store.set_wall(code, s, False),
+        ):
+            with pytest.raises(CatlrInputError, match=f"Only the presenter who opened room {code} can run it"):
+                act(forged)
+    assert store.snapshot(code).wall and store.wall(code) == []
+    assert [p.id for p in store.pending_photos(code, secret)] == [waiting]
+
+
+def test_R17_a_wall_holds_a_bounded_number_of_photos(store, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_MEMBER_PHOTOS", 2)
+    monkeypatch.setattr(limits, "MAX_ROOM_PHOTOS", 3)
+    code, secret, (a, b, c) = wall_room(store, None, None, None)
+    first = store.send_photo(code, a, photo(0))
+    store.send_photo(code, a, photo(1))
+    store.judge_photo(code, secret, first, False)
+    with pytest.raises(CatlrInputError, match="You have sent 2 photos, the most one person may send"):
+        store.send_photo(code, a, photo(2))  # a rejected photo still counts: no resending until one passes
+    store.judge_photo(code, secret, store.send_photo(code, b, photo(3)), True)
+    store.send_photo(code, b, photo(4))
+    with pytest.raises(CatlrInputError, match=f"The wall of room {code} holds 3 photos"):
+        store.send_photo(code, c, photo(5))
+    store.judge_photo(code, secret, store.pending_photos(code, secret)[-1].id, False)
+    store.send_photo(code, c, photo(5))  # a rejected photo frees its place in the room
+    assert len(store.pending_photos(code, secret)) == 2 and len(store.wall(code)) == 1
+
+
+@pytest.mark.parametrize(
+    "given",
+    [b"\x89PNG\r\n\x1a\n", np.zeros((64, 64, 4), np.uint8), np.zeros((64, 64, 3)), np.zeros((32, 32, 3), np.uint8)],
+    ids=["upload-bytes", "rgba", "float", "32px"],
+)
+def test_R16_the_store_keeps_only_checked_pixels_never_an_upload(store, given):
+    code, secret, (alice,) = wall_room(store, None)
+    with pytest.raises(CatlrInputError, match="must be checked first: 64 × 64 RGB pixels"):
+        store.send_photo(code, alice, given)
+    assert store.pending_photos(code, secret) == []
+
+
+def test_close_drops_the_photos_and_an_expired_room_has_no_wall(store):
+    code, secret, (alice,) = wall_room(store, None)
+    store.judge_photo(code, secret, store.send_photo(code, alice, photo(0)), True)
+    store.send_photo(code, alice, photo(1))
+    store.close(code, secret)
+    with pytest.raises(CatlrInputError, match="has ended or does not exist"):
+        store.wall(code)
+    if isinstance(store, rooms_memory.MemoryRoomStore):
+        assert code not in store._rooms
+    else:
+        assert store.redis.keys(f"catlr:room:{{{code}}}:*") == []  # nothing of the room is left in Redis
+    code, secret, (alice,) = wall_room(store, None)
+    store.judge_photo(code, secret, store.send_photo(code, alice, photo(0)), True)
+    store.fake_clock.now += limits.ROOM_TTL_SECONDS + 1
+    for act in (lambda: store.wall(code), lambda: store.send_photo(code, alice, photo(1))):
+        with pytest.raises(CatlrInputError, match=f"^Room {code} has ended or does not exist"):
+            act()
+
+
+def test_redis_keeps_the_photos_under_the_rooms_keys_expiring_with_it(redis_url):
+    store = room_store.open_store(redis_url)
+    code, secret, (alice,) = wall_room(store, None)
+    store.judge_photo(code, secret, store.send_photo(code, alice, photo(0)), True)
+    store.send_photo(code, alice, photo(1))
+    meta_expiry = store.redis.expiretime(f"catlr:room:{{{code}}}:meta")
+    for part in rooms_redis.WALL_PARTS:
+        key = f"catlr:room:{{{code}}}:{part}"
+        assert store.redis.exists(key) and store.redis.expiretime(key) == meta_expiry, part
+    kept = store.redis.hvals(f"catlr:room:{{{code}}}:photos")
+    assert sorted(len(base64.b64decode(v)) for v in kept) == [12288, 12288]  # the pixels only, 64 × 64 × 3

@@ -81,7 +81,7 @@ def ask_cat(code: str, secret: str, split: str, index: int) -> None:
         st.error(f"There is no {split} image {index}.")
         return
     label = found[1]
-    result = session_model.shared_run(session_model.DEFAULT_CONFIG, active=active)
+    result = room_view.model()
     X, _ = active.problem.split(split)  # (d, m): the images as the model sees them
     p = float(engine.predict_proba(result.w, result.b, X[:, index : index + 1])[0])
     question = rooms.Question(
@@ -207,7 +207,7 @@ def history(code: str, secret: str) -> None:
 
 
 def close(code: str, secret: str) -> None:
-    """End the room now: its votes and members are dropped."""
+    """End the room now: its votes, members and photos are dropped."""
     try:
         room_view.store().close(code, secret)
     except CatlrInputError as exc:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from catlr import limits, room_inputs, rooms
 from catlr.errors import CatlrInputError
-from ui import room_view, state
+from ui import room_view, room_wall, state
 
 ROOM_PARAM = "room"
 MEMBER_PARAM = "member"
@@ -89,6 +89,7 @@ def live(code: str, member_id: str) -> None:
     except CatlrInputError as exc:
         st.error(str(exc))
         return
+    room_wall.follow_switch(snap.wall)
     st.caption(f"Room {code} · {snap.members} {'person' if snap.members == 1 else 'people'} in it")
     question = snap.question
     if snap.scene is not None and (question is None or snap.revealed):  # "follow me", between questions

@@ -11,6 +11,7 @@ import streamlit as st
 
 from catlr import limits, room_inputs, rooms
 from catlr.errors import CatlrInputError
+from catlr.results import TrainResult
 from ui import cache, session_data, session_model, state, widgets
 
 SPLITS = ("train", "test")
@@ -18,6 +19,7 @@ CURVE_ITERATIONS = 2000  # "predict the curve" runs the exercise's iteration cou
 LIMITS = {  # per session, over a sliding minute
     "joins": limits.JOIN_ATTEMPTS_PER_MINUTE,
     "votes": limits.VOTE_ATTEMPTS_PER_MINUTE,
+    "photos": limits.PHOTO_ATTEMPTS_PER_MINUTE,
     "rooms opened": 5,
 }
 
@@ -28,12 +30,22 @@ def store() -> rooms.RoomStore:
 
 
 def limit(what: str) -> None:
-    """Count one ``what`` ("joins", "votes", "rooms opened") of this session; CatlrInputError past the limit."""
+    """Count one ``what`` (a key of LIMITS) of this session; CatlrInputError past the limit."""
     limiters = state.get(state.ROOM_LIMITS)
     if limiters is None:
         limiters = {name: room_inputs.RateLimiter(n) for name, n in LIMITS.items()}
         state.put(state.ROOM_LIMITS, limiters)
     limiters[what].check(what)
+
+
+def model() -> TrainResult:
+    """The model the room's verdicts come from ("Cat or not?", the photo wall): the exercise's default run on the
+    exercise's data, one run shared by every session of this server.
+
+    Raises:
+        CatlrInputError: the exercise's data is missing.
+    """
+    return session_model.shared_run(session_model.DEFAULT_CONFIG, active=session_data.exercise_data())
 
 
 def subject_image(subject: str) -> tuple[np.ndarray, int] | None:

@@ -34,6 +34,8 @@ BUILT = "catlr.built"  # ui.own_images.Pending: a dataset built from photos on H
 ROOM_HOSTED = "catlr.room_hosted"  # (code, presenter secret) of the room this session opened; never in a URL
 ROOM_MEMBER = "catlr.room_member"  # (code, member id) of the room this session joined
 ROOM_LIMITS = "catlr.room_limits"  # {"joins" | "votes" | "rooms": catlr.room_inputs.RateLimiter} of this session
+JOIN_WALL_SEEN = "catlr.join_wall_seen"  # whether the photo wall was open when this phone's page was drawn
+JOIN_PHOTOS_SENT = "catlr.join_photos_sent"  # {upload's file id: None (sent) | why it was refused}: each sent once
 
 # Everything that depends on the dataset: dropped when this user switches datasets.
 DATASET_DEPENDENT = (
@@ -128,16 +130,22 @@ ROOM_SHOW_NICKNAMES = "room_show_nicknames"
 ROOM_FOLLOW_SCENE = "room_follow_scene"
 ROOM_FOLLOW = "room_follow"
 ROOM_UNFOLLOW = "room_unfollow"
+ROOM_WALL = "room_wall"  # the photo wall's switch
+ROOM_WALL_REVIEW = "room_wall_review"  # draw the waiting photos (not for the projector)
 JOIN_CODE = "join_code"
 JOIN_GO = "join_go"
 JOIN_NICKNAME = "join_nickname"
 JOIN_NICKNAME_SAVE = "join_nickname_save"
+JOIN_PHOTO_CAMERA_ON = "join_photo_camera_on"
+JOIN_PHOTO_CAMERA = "join_photo_camera"
+JOIN_PHOTO_UPLOAD = "join_photo_upload"
 
 # Page prefixes of the keys made per item.
 PAGE_DATASET = "dataset"
 PAGE_MISTAKES = "mistakes"
 PAGE_PREDICT = "predict"
 PAGE_STEP = "step"
+PAGE_ROOM = "room"
 PAGE_JOIN = "join"
 
 

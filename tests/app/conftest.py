@@ -35,3 +35,20 @@ def app(real_data_dir: Path, monkeypatch: pytest.MonkeyPatch):
         return at
 
     return open_page
+
+
+@pytest.fixture
+def rooms_app(real_data_dir, monkeypatch):
+    """Factory: an AppTest of the app on ``page`` with ``query`` in its URL, run once (straight on the page,
+    as a link opens it: no run of Home first)."""
+    monkeypatch.setenv("CATLR_DATA_DIR", str(real_data_dir))
+    monkeypatch.setenv("CATLR_PUBLIC_URL", "https://catlr.example.org")
+
+    def open_page(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(query)
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page

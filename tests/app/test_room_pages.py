@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT
-from tests.helpers import metric
+from tests.helpers import metric, room_code
 from ui import room_join, state
-
-
-@pytest.fixture
-def rooms_app(real_data_dir, monkeypatch):
-    """Factory: an AppTest of the app on ``page`` with ``query`` in its URL, run once (straight on the page,
-    as a link opens it: no run of Home first)."""
-    monkeypatch.setenv("CATLR_DATA_DIR", str(real_data_dir))
-    monkeypatch.setenv("CATLR_PUBLIC_URL", "https://catlr.example.org")
-
-    def open_page(page: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
-        at.query_params.update(query)
-        at.switch_page(page).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_page
-
-
-def room_code(at: AppTest) -> str:
-    heading = next(m.value for m in at.markdown if "with the code" in m.value)
-    return re.search(r"\*\*(\w{3}) (\w{3})\*\*", heading).expand(r"\1\2")
 
 
 def vote_button(at: AppTest, number: int, option_index: int):

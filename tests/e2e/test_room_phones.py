@@ -4,8 +4,10 @@ Two `streamlit run` servers share the session's redis-server (CATLR_ROOMS_URL): 
 (tests/e2e/conftest.py), B one more. The presenter opens a room on server A; two phones join through server B
 and one through server A; each votes once (one then reloads:
 the same member, the same vote); the presenter's live tally (a fragment refreshing on its own) shows every
-vote exactly once, and the reveal reaches the phones. For speed, the three phones load while the presenter
-asks (each shows the question at its next look at the room). Screenshots of the presenter's tally and of phone
+vote exactly once, and the reveal reaches the phones. Then the photo wall: a phone on server B sends a photo,
+the presenter on server A approves it, and it reaches a phone on server A (through Redis) with the model's
+verdict. For speed, the three phones load while the presenter asks (each shows the question at its next look at
+the room). Screenshots of the presenter's tally and of phone
 pages (CATLR_UPDATE_SCREENSHOTS=1 puts them in docs/screenshots/).
 """
 
@@ -16,8 +18,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import assert_no_exception, full_screenshot
+from tests.e2e.browsing import assert_no_exception, full_screenshot, upload
 from tests.e2e.server import streamlit_server, wait_idle
+from tests.helpers import chelsea_jpeg
 
 pytestmark = pytest.mark.e2e
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -85,6 +88,27 @@ def test_three_phones_on_two_servers_vote_and_the_presenter_sees_each_vote_once(
         expect(phone.get_by_text("Answer: cat.")).to_be_visible(timeout=10_000)
         assert_no_exception(phone)
     phones[1].screenshot(path=str(screenshot_dir / "room-phone-reveal.png"))
+    photo_wall(host, phones[0], phones[2])
     assert_no_exception(host)
     for p in [host, *phones]:
         p.context.close()
+
+
+def photo_wall(host, sender, viewer) -> None:
+    """The presenter opens the wall; ``sender`` sends a photo; it is approved and reaches ``viewer``'s wall."""
+    host.locator(".st-key-room_wall label").click()
+    wait_idle(host)
+    dropzone = sender.locator(".st-key-join_photo_upload [data-testid='stFileUploaderDropzoneInput']")
+    expect(dropzone).to_be_attached(timeout=15_000)  # at the phone's next look at the room
+    upload(sender, dropzone, [{"name": "chelsea.jpg", "mimeType": "image/jpeg", "buffer": chelsea_jpeg()}])
+    expect(sender.get_by_text("Sent — the presenter will choose what the room sees.")).to_be_visible()
+    expect(host.get_by_text("1 waiting for you · 0 on the wall")).to_be_visible(timeout=10_000)
+    assert viewer.get_by_role("img", name=re.compile("on the wall")).count() == 0, "nothing is shown unapproved"
+    host.locator(".st-key-room_wall_review label").click()
+    wait_idle(host)
+    host.locator("[class*='st-key-room_approve_'] button").click()
+    wait_idle(host)
+    expect(host.get_by_text("0 waiting for you · 1 on the wall")).to_be_visible(timeout=10_000)
+    on_wall = viewer.get_by_role("img", name=re.compile(r"Photo 1 on the wall: the model says cat · P\(cat\) = "))
+    expect(on_wall).to_be_visible(timeout=15_000)
+    assert_no_exception(sender)
