@@ -30,7 +30,15 @@ fi
 # each other (the engine's and report's tests took 46 s instead of 27 s). The app's server runs BLAS on one
 # thread anyway (catlr/runtime.py); the tests of that setting start fresh processes without this variable.
 export OPENBLAS_NUM_THREADS=1
-# Four workers on this project's 2-core machine: much of a browser test is waiting (for a rerun, a page load),
-# so two tests per core keep both busy (measured: 7 min 42 s in one process, 7 min 2 s with two, 6 min 33 s
-# with four). Pass -n 0 to run in one process.
-exec .venv/bin/python -m pytest -n 4 "$@"
+# Two phases on this project's 2-core machine. Everything but the browser tests is CPU-bound: one worker per
+# core. The browser tests wait (for a rerun, a page load) as much as they compute: four workers. Run mixed in one
+# session the two kinds slowed each other (measured: 6 min 26 s mixed, 1 min 30 s + 3 min 20 s in phases).
+# With arguments (a file, -k, -n 0 ...), one pytest run with four workers and those arguments.
+PYTEST=(.venv/bin/python -m pytest)
+if [ $# -gt 0 ]; then
+  exec "${PYTEST[@]}" -n 4 "$@"
+fi
+status=0
+"${PYTEST[@]}" -n 2 --ignore=tests/e2e || status=$?
+"${PYTEST[@]}" -n 4 tests/e2e || status=$?
+exit "$status"

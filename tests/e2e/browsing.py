@@ -23,15 +23,31 @@ def checked_page(browser, **context_args) -> Iterator:
     """A page in a fresh browser context (a new Streamlit session) whose console errors, failed requests and
     broken images fail the test."""
     context = browser.new_context(**context_args)
-    pg = context.new_page()
+    try:
+        with watched(context.new_page()) as pg:
+            yield pg
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def watched(pg) -> Iterator:
+    """``pg`` while it is watched: console errors, failed requests and broken images on it fail the test."""
     errors: list[tuple[str, str]] = []  # (message, the resource or script it is about)
     failed: list[str] = []
-    pg.on("console", lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None)
-    pg.on("pageerror", lambda exc: errors.append((str(exc), "")))
-    pg.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-    yield pg
-    shown = pg.evaluate("Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth === 0])")
-    context.close()
+    listeners = {
+        "console": lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None,
+        "pageerror": lambda exc: errors.append((str(exc), "")),
+        "response": lambda r: failed.append(r.url) if r.status >= 400 else None,
+    }
+    for event, listener in listeners.items():
+        pg.on(event, listener)
+    try:
+        yield pg
+        shown = pg.evaluate("Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth === 0])")
+    finally:
+        for event, listener in listeners.items():
+            pg.remove_listener(event, listener)
     broken = [src for src, is_broken in shown if is_broken]
     assert not broken, f"images on the page that did not load: {broken}"
     on_page = {src for src, _ in shown}

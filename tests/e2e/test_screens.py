@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browsing import (
-    checked_page,
     cut_labels,
     full_screenshot,
     on_first_screen,
@@ -92,22 +91,23 @@ def projector_checks(projector, picture: str, where: str) -> None:
 WIDER = ("train", "mistakes", PREDICT_DATASET)
 
 
-def test_on_a_projector_each_pages_picture_is_on_the_first_screen_with_its_controls(browser, server, screenshot_dir):
+def test_on_a_projector_each_pages_picture_is_on_the_first_screen_with_its_controls(page, server, screenshot_dir):
     found = {}
-    with checked_page(browser, viewport={"width": 1280, "height": 720}) as projector:
-        for path, picture in MAIN_PICTURE.items():
-            joiner = "&" if "?" in path else "?"
-            open_app(projector, server, f"{path}{joiner}{state.APP_PRESENTER}=true")
-            where = path or "home"
-            projector_checks(projector, picture, f"{where} at 720p")
-            found[where] = violations(projector)
-            if path in ("train", "mistakes"):
-                projector.screenshot(path=str(screenshot_dir / f"projector-{path}-720p.png"))
-            if path in WIDER:
-                projector.set_viewport_size({"width": 1920, "height": 1080})
-                wait_idle(projector)
-                projector_checks(projector, picture, f"{where} at 1080p")
-                if path == "train":
-                    projector.screenshot(path=str(screenshot_dir / "projector-train-1080p.png"))
-                projector.set_viewport_size({"width": 1280, "height": 720})
+    projector = page
+    projector.set_viewport_size({"width": 1280, "height": 720})
+    for path, picture in MAIN_PICTURE.items():
+        joiner = "&" if "?" in path else "?"
+        open_app(projector, server, f"{path}{joiner}{state.APP_PRESENTER}=true")
+        where = path or "home"
+        projector_checks(projector, picture, f"{where} at 720p")
+        found[where] = violations(projector)
+        if path in ("train", "mistakes"):
+            projector.screenshot(path=str(screenshot_dir / f"projector-{path}-720p.png"))
+        if path in WIDER:
+            projector.set_viewport_size({"width": 1920, "height": 1080})
+            wait_idle(projector)
+            projector_checks(projector, picture, f"{where} at 1080p")
+            if path == "train":
+                projector.screenshot(path=str(screenshot_dir / "projector-train-1080p.png"))
+            projector.set_viewport_size({"width": 1280, "height": 720})
     assert {where: v for where, v in found.items() if v} == {}
