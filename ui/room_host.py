@@ -18,7 +18,7 @@ from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
 from ui import room_view, scenes, session_data, session_model, state
 
-TALLY_EVERY = 1.0  # seconds between the live tally's refreshes
+TALLY_EVERY = 0.5  # seconds between the live tally's refreshes (one session: cheap; halves the wait for a new vote)
 CURVE_RATES = [1e-4, 1e-3, 5e-3, 1e-2, 0.1, 1.0]
 CURVE_ANSWER = {"good": "converges", "too slow": "too slow", "oscillating": "oscillates", "diverging": "diverges"}
 
