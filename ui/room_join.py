@@ -19,7 +19,6 @@ REFRESH_EVERY = 3.0  # seconds between a phone's looks (at 2 s, 100 phones kept 
 
 # Static CSS only (no user text ever goes into st.html): big touch targets on a phone.
 PHONE_CSS = """<style>
-  .stMainBlockContainer { padding-top: 2rem; }
   .stMainBlockContainer button { min-height: 4rem; font-size: 1.5rem; }
   .stMainBlockContainer button p { font-size: 1.5rem; }
   .stMainBlockContainer input { font-size: 1.3rem; min-height: 3rem; }

@@ -181,6 +181,18 @@ def on_first_screen(page, selector: str) -> float:
     return max(visible, 0) / box["height"]
 
 
+def title_under_header(page) -> float:
+    """The fraction (0–1) of the page title's line (its h1 text) that Streamlit's fixed header covers. A line box
+    has leading above its letters, so a few pixels (under a quarter) hide nothing that is drawn."""
+    header = page.locator("[data-testid='stHeader']").bounding_box()
+    line = page.evaluate("""() => { const h1 = document.querySelector('h1'); if (!h1) return null;
+        const r = document.createRange(); r.selectNodeContents(h1); const b = r.getBoundingClientRect();
+        return [b.top, b.height]; }""")
+    if not header or not line or line[1] == 0:
+        return 0.0
+    return min(1.0, max(0.0, header["y"] + header["height"] - line[0]) / line[1])
+
+
 AXE = Axe()
 BLOCKING = ("serious", "critical")
 

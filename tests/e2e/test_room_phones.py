@@ -18,7 +18,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import assert_no_exception, full_screenshot, upload
+from tests.e2e.browsing import assert_no_exception, full_screenshot, title_under_header, upload
 from tests.e2e.server import streamlit_server, wait_idle
 from tests.helpers import chelsea_jpeg
 
@@ -68,6 +68,7 @@ def test_three_phones_on_two_servers_vote_and_the_presenter_sees_each_vote_once(
         wait_idle(phone)
         if i == 2:
             phone.screenshot(path=str(screenshot_dir / "room-phone-vote.png"))
+            assert title_under_header(phone) < 0.25  # the phone page's own CSS once hid "Join a room" under it
         box = button.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 300, "a big touch target on a phone"
         button.click()
@@ -90,13 +91,13 @@ def test_three_phones_on_two_servers_vote_and_the_presenter_sees_each_vote_once(
         expect(phone.get_by_text("Answer: cat.")).to_be_visible(timeout=10_000)
         assert_no_exception(phone)
     phones[1].screenshot(path=str(screenshot_dir / "room-phone-reveal.png"))
-    photo_wall(host, phones[0], phones[2])
+    photo_wall(host, phones[0], phones[2], screenshot_dir)
     assert_no_exception(host)
     for p in [host, *phones]:
         p.context.close()
 
 
-def photo_wall(host, sender, viewer) -> None:
+def photo_wall(host, sender, viewer, screenshot_dir) -> None:
     """The presenter opens the wall; ``sender`` sends a photo; it is approved and reaches ``viewer``'s wall."""
     host.locator(".st-key-room_wall label").click()
     wait_idle(host)
@@ -113,4 +114,8 @@ def photo_wall(host, sender, viewer) -> None:
     expect(host.get_by_text("0 waiting for you · 1 on the wall")).to_be_visible(timeout=10_000)
     on_wall = viewer.get_by_role("img", name=re.compile(r"Photo 1 on the wall: the model says cat · P\(cat\) = "))
     expect(on_wall).to_be_visible(timeout=15_000)
+    wait_idle(viewer)
+    viewer.screenshot(path=str(screenshot_dir / "room-phone-wall.png"))
+    host.mouse.move(0, 0)  # no hover toolbar over the QR code in the picture
+    full_screenshot(host, screenshot_dir / "room-presenter-wall.png")
     assert_no_exception(sender)

@@ -14,6 +14,7 @@ from tests.e2e.browsing import (
     open_app,
     press_on_slider,
     sideways_scroll,
+    title_under_header,
     violations,
 )
 from tests.e2e.server import wait_idle
@@ -44,6 +45,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_train_shows_its_sliders_and_cos
         open_app(phone, server, path)
         assert sideways_scroll(phone) == 0, path or "home"
         assert cut_labels(phone) == [], path or "home"
+        assert title_under_header(phone) < 0.25, path or "home"
         found[path or "home"] = violations(phone)
     assert {where: v for where, v in found.items() if v} == {}
     open_app(phone, server, "train")
