@@ -225,7 +225,7 @@ def history(code: str, secret: str) -> None:
     """The round so far, and (if the presenter chooses) the nicknames the members gave."""
     try:
         rounds = room_view.store().history(code)
-        room_view.scores_block(rounds)
+        room_view.scores_block(rounds, code)
         if st.toggle("Show the nicknames", key=state.ROOM_SHOW_NICKNAMES, help="Off by default: names stay private"):
             names = room_view.store().nicknames(code, secret)
             st.text(", ".join(names) if names else "No one gave a nickname.")  # text: never markdown

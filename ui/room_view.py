@@ -141,8 +141,9 @@ def scene_block(text: str) -> None:
         st.line_chart(costs[::step], x_label=f"iteration / {step}", y_label="cost", height=220)
 
 
-def scores_block(history: list[rooms.Round]) -> None:
-    """Over the round so far: the room's accuracy against the model's, and the images where they disagreed."""
+def scores_block(history: list[rooms.Round], code: str) -> None:
+    """Over the round so far: the room's accuracy against the model's, and the images where they disagreed (a wall
+    photo drawn from room ``code``'s approved wall)."""
     s = rooms.scores(history)
     if not s.rounds:
         return
@@ -155,11 +156,13 @@ def scores_block(history: list[rooms.Round]) -> None:
         st.caption("Where the room and the model disagreed:")
         cols = st.columns(min(len(s.disagreements), 6))
         for i, r in enumerate(s.disagreements):
-            found = subject_image(r.question.subject)
+            photo = wall_questions.photo_of(store(), code, r.question.subject)
+            found = (photo.pixels, None) if photo is not None else subject_image(r.question.subject)
+            name = "A wall photo" if photo is not None else r.question.subject
             if found is not None:
                 cols[i % len(cols)].image(
                     widgets.upscale(found[0], 128),
-                    caption=f"{r.question.subject}: room {r.room_answer}, model {r.question.model_answer}",
-                    alt=f"Image {r.question.subject}: the room said {r.room_answer}, the model "
+                    caption=f"{name}: room {r.room_answer}, model {r.question.model_answer}",
+                    alt=f"{name if photo else 'Image ' + name}: the room said {r.room_answer}, the model "
                     f"{r.question.model_answer}, the answer is {r.question.answer}",
                 )

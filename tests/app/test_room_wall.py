@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from catlr import cli, room_inputs, rooms
-from tests.helpers import room_code
+from tests.helpers import metric, room_code
 from tests.photo_fixtures import HOSTILE_EXPECTED, hostile_photo, real_photo_bytes
 from ui import room_view, room_wall, state
 
@@ -118,6 +118,9 @@ def test_the_presenter_asks_about_an_approved_wall_photo_and_reveals_its_answer(
     assert any(f"The model says **cat**: P(cat) = {p}." == i.value for i in host.info)
     phone.run()
     assert any(s.value.startswith("The presenter says: **cat**") for s in phone.success)
+    # The round's scores count it with the presenter's answer; the room (not a cat) and the model (cat) disagreed.
+    assert (metric(host, "The room (majority)"), metric(host, "The model")) == ("0/1", "1/1")
+    assert [c for _, c in images(host, "A wall photo: the room said")] == ["A wall photo: room not a cat, model cat"]
 
 
 def test_R20_a_question_naming_a_waiting_or_unknown_photo_draws_nothing_on_a_phone(rooms_app):
