@@ -29,6 +29,8 @@ _MEMBER_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
 _PHOTO_ID = _MEMBER_ID  # the same 128 random bits: a waiting photo cannot be reached by guessing its id
 WALL_PX = 64  # the exercise's num_px: a wall photo is scored by the exercise's model
 NO_SUCH_PHOTO = "That photo is not waiting for a decision: it was judged already, or never sent to this room."
+PHOTO_SUBJECT = "photo/"  # a "Cat or not?" question about an approved wall photo: "photo/<photo id>"
+_DATA_SUBJECT = re.compile(r"(train|test)/\d{1,6}")  # a dataset image: "test/12"
 
 
 def new_room_code() -> str:
@@ -51,6 +53,31 @@ def photo_id(text: object) -> str:
     if not isinstance(text, str) or not _PHOTO_ID.fullmatch(text):
         raise CatlrInputError(NO_SUCH_PHOTO)
     return text
+
+
+def question_subject(kind: str, subject: object) -> str:
+    """What a question is about: for "cat", a dataset image (``test/12``) or a wall photo (``photo/<photo id>``,
+    the id as :func:`new_photo_id` makes them); for "curve", a learning rate as text.
+
+    Raises:
+        CatlrInputError: anything else (no other text reaches a phone as a subject).
+    """
+    if not isinstance(subject, str) or not 0 < len(subject) <= 40:
+        raise CatlrInputError("A question's subject is a short text (an image or a learning rate).")
+    if kind == "cat" and not (_DATA_SUBJECT.fullmatch(subject) or subject_photo_id(subject)):
+        raise CatlrInputError("A cat-or-not question is about a dataset image (test/12) or a wall photo.")
+    if kind == "curve":
+        try:
+            float(subject)
+        except ValueError:
+            raise CatlrInputError("A curve question is about a learning rate, a number.") from None
+    return subject
+
+
+def subject_photo_id(subject: str) -> str | None:
+    """The photo id a subject names (``photo/<id>``), or None when it names no wall photo."""
+    rest = subject[len(PHOTO_SUBJECT) :] if subject.startswith(PHOTO_SUBJECT) else ""
+    return rest if _PHOTO_ID.fullmatch(rest) else None
 
 
 def wall_photo(data: object, name: str = "photo") -> np.ndarray:

@@ -50,7 +50,8 @@ class Question:
 
     Attributes:
         kind: "cat" (cat or not?) or "curve" (predict the cost curve of a learning rate).
-        subject: what the question is about: an image of the exercise's data ("test/12") or a learning rate.
+        subject: what it is about: an image of the exercise's data ("test/12"), a wall photo ("photo/<id>", see
+            :mod:`catlr.wall_questions`) or a learning rate; checked by :func:`room_inputs.question_subject`.
         answer: the truth, one of the options, when known before the reveal (cat: the label), else None.
         model_answer: the model's answer (cat: its decision), or None.
         model_p: the model's P(cat) in [0, 1], or None.
@@ -67,8 +68,7 @@ class Question:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise CatlrInputError(f"A question is one of {', '.join(KINDS)}; not {str(self.kind)[:20]!r}.")
-        if not isinstance(self.subject, str) or not 0 < len(self.subject) <= 40:
-            raise CatlrInputError("A question's subject is a short text (an image or a learning rate).")
+        room_inputs.question_subject(self.kind, self.subject)
         for value in (self.answer, self.model_answer):
             if value is not None:
                 room_inputs.choice(value, self.options)

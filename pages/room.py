@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import room_host, room_view, room_wall, state, widgets
+from ui import room_host, room_pick, room_wall, state, widgets
 
 widgets.header(
     "📣 Room",
@@ -37,11 +37,7 @@ with right:
         if st.button("Ask the room", key=state.ROOM_ASK, type="primary"):
             room_host.ask_curve(code, secret, rate)
     else:
-        c1, c2 = st.columns(2)
-        split = c1.segmented_control("Split", room_view.SPLITS, default="test", key=state.ROOM_SPLIT) or "test"
-        index = c2.number_input("Image number", 0, room_view.split_size(split) - 1, 0, key=state.ROOM_INDEX)
-        if st.button("Ask the room", key=state.ROOM_ASK, type="primary"):
-            room_host.ask_cat(code, secret, split, int(index))
+        room_pick.cat_panel(code, secret)
     room_host.live(code, secret)
 
 room_wall.host_panel(code, secret)

@@ -149,3 +149,41 @@ def test_photo_ids_are_unguessable_and_what_the_validator_accepts():
     for bad in ("", "x" * 21, "x" * 23, "a/b" * 7 + "c", None, 5):
         with pytest.raises(CatlrInputError, match="not waiting for a decision"):
             room_inputs.photo_id(bad)
+
+
+@pytest.mark.parametrize(
+    "kind, bad",
+    [
+        ("cat", "photo/short"),  # not a photo id
+        ("cat", "photo/" + "A" * 21 + "$"),
+        ("cat", "photo/../photos/xyz/abcdefghijklmn"),
+        ("cat", "photos/" + "A" * 22),
+        ("cat", "PHOTO/" + "A" * 22),
+        ("cat", " photo/" + "A" * 22),
+        ("cat", "photo/" + "A" * 23),
+        ("cat", "valid/12"),
+        ("cat", "test/x"),
+        ("cat", "test/12 "),
+        ("cat", "<img src=x>"),
+        ("cat", ""),
+        ("cat", None),
+        ("curve", "photo/" + "A" * 22),
+        ("curve", "fast"),
+    ],
+)
+def test_R19_a_question_names_a_dataset_image_a_wall_photo_or_a_rate_and_nothing_else(kind, bad):
+    from catlr.rooms import Question
+
+    with pytest.raises(CatlrInputError, match="subject is a short text|is about a dataset image|learning rate"):
+        Question(kind, bad)
+
+
+def test_a_wall_photo_subject_is_accepted_in_its_one_shape():
+    from catlr.rooms import Question
+
+    pid = room_inputs.new_photo_id()
+    subject = room_inputs.PHOTO_SUBJECT + pid
+    assert Question("cat", subject).subject == subject and room_inputs.subject_photo_id(subject) == pid
+    assert Question.from_json(Question("cat", subject, model_p=0.25).to_json()).subject == subject
+    assert [room_inputs.subject_photo_id(s) for s in ("test/12", pid, "photo/" + pid[:-1])] == [None] * 3
+    assert Question("cat", "train/208").subject == "train/208" and Question("curve", "1e-05").subject == "1e-05"

@@ -13,10 +13,10 @@ import urllib.parse
 import numpy as np
 import streamlit as st
 
-from catlr import engine, explain, qr_code, room_inputs, rooms
+from catlr import engine, explain, qr_code, room_inputs, rooms, wall_questions
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
-from ui import room_view, scenes, session_data, session_model, state
+from ui import room_view, room_wall, scenes, session_data, session_model, state
 
 TALLY_EVERY = 0.5  # seconds between the live tally's refreshes (one session: cheap; halves the wait for a new vote)
 CURVE_RATES = [1e-4, 1e-3, 5e-3, 1e-2, 0.1, 1.0]
@@ -94,6 +94,19 @@ def ask_cat(code: str, secret: str, split: str, index: int) -> None:
     _ask(code, secret, question)
 
 
+def ask_photo(code: str, secret: str, photo: rooms.WallPhoto) -> None:
+    """Ask "cat or not?" about the approved wall ``photo``; the model's P(cat) rides along, hidden (no label: the
+    presenter gives the answer at the reveal)."""
+    ps = room_wall.verdicts([photo])
+    if ps is None:
+        st.error("The model's verdict needs the exercise's data on this server (python -m catlr download).")
+        return
+    try:
+        wall_questions.ask_photo(room_view.store(), code, secret, photo.id, ps[0])
+    except CatlrInputError as exc:
+        st.error(str(exc))
+
+
 def ask_curve(code: str, secret: str, rate: float) -> None:
     """Ask the room what the cost curve of ``rate`` will do (the answer comes from running it at the reveal)."""
     _ask(code, secret, rooms.Question("curve", f"{rate:g}"))
@@ -153,9 +166,20 @@ def curve_answer(rate: float) -> tuple[str, np.ndarray | None]:
     return CURVE_ANSWER[explain.diagnose_curve(costs).kind], costs
 
 
-def reveal(code: str, secret: str, question: rooms.Question) -> None:
-    """Close the vote; for "predict the curve" run the rate first and reveal what its curve did."""
-    answer = None
+def reveal_photo(code: str, secret: str, question: rooms.Question) -> None:
+    """A wall photo's answer is not known: the presenter, who chose it, reveals it as a cat or as not a cat."""
+    st.caption("Only you know this photo's answer: reveal it with the right one.")
+    cat, other = rooms.CAT_OPTIONS
+    c1, c2 = st.columns(2)
+    if c1.button(f"Reveal: {cat}", key=state.ROOM_REVEAL_CAT, type="primary"):
+        reveal(code, secret, question, cat)
+    if c2.button(f"Reveal: {other}", key=state.ROOM_REVEAL_NOT, type="primary"):
+        reveal(code, secret, question, other)
+
+
+def reveal(code: str, secret: str, question: rooms.Question, answer: str | None = None) -> None:
+    """Close the vote (with ``answer`` when only the presenter knows it: a wall photo); for "predict the curve"
+    run the rate first and reveal what its curve did."""
     if question.kind == "curve":
         answer, _ = curve_answer(float(question.subject))
     try:
@@ -179,8 +203,11 @@ def live(code: str, secret: str) -> None:
     if snap.question is None:
         st.info(f"{snap.members} joined so far. Pick an activity and ask the room.")
         return
-    room_view.question_block(snap.question, width=240)
+    room_view.question_block(snap.question, code, width=240)
     room_view.tally_block(snap)
+    if not snap.revealed and room_inputs.subject_photo_id(snap.question.subject) is not None:
+        reveal_photo(code, secret, snap.question)
+        return
     if not snap.revealed:
         label = "Run it and reveal" if snap.question.kind == "curve" else "Reveal"
         if st.button(label, key=state.ROOM_REVEAL, type="primary"):
@@ -198,7 +225,7 @@ def history(code: str, secret: str) -> None:
     """The round so far, and (if the presenter chooses) the nicknames the members gave."""
     try:
         rounds = room_view.store().history(code)
-        room_view.scores_block(rounds)
+        room_view.scores_block(rounds, code)
         if st.toggle("Show the nicknames", key=state.ROOM_SHOW_NICKNAMES, help="Off by default: names stay private"):
             names = room_view.store().nicknames(code, secret)
             st.text(", ".join(names) if names else "No one gave a nickname.")  # text: never markdown

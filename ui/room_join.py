@@ -99,7 +99,7 @@ def live(code: str, member_id: str) -> None:
     if question is None:
         st.info("Waiting for the presenter's first question…")
         return
-    room_view.question_block(question, width=300)
+    room_view.question_block(question, code, width=300)
     if snap.revealed:
         st.write(f"You voted **{mine}**." if mine else "You did not vote on this one.")
         room_view.reveal_block(question, snap.tally)

@@ -1,7 +1,8 @@
 """What the presenter's room and the audience's phones both draw: the question, its image, the tally, the reveal.
 
 Room images are the exercise's dataset (``"test/12"``: split and index), the same for every server, so a
-question names its image and each phone draws it from its own server's shared copy.
+question names its image and each phone draws it from its own server's shared copy; or a photo on the room's
+wall (``"photo/<id>"``), drawn from the store's approved photos only (:mod:`catlr.wall_questions`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from catlr import limits, room_inputs, rooms
+from catlr import limits, room_inputs, rooms, wall_questions
 from catlr.errors import CatlrInputError
 from catlr.results import TrainResult
 from ui import cache, session_data, session_model, state, widgets
@@ -72,10 +73,15 @@ def split_size(split: str) -> int:
     return ds.m_train if split == "train" else ds.m_test
 
 
-def question_block(question: rooms.Question, width: int = 320) -> None:
-    """The question as everyone sees it before the reveal: its prompt, and its image for "cat or not?"."""
+def question_block(question: rooms.Question, code: str, width: int = 320) -> None:
+    """The question as everyone sees it before the reveal: its prompt, and its image for "cat or not?" (a wall
+    photo's pixels only from room ``code``'s approved wall)."""
     st.subheader(f"Question {question.number}: {question.prompt}")
-    if question.kind == "cat":
+    if question.kind == "cat" and room_inputs.subject_photo_id(question.subject) is not None:
+        photo = wall_questions.photo_of(store(), code, question.subject)
+        if photo is not None:
+            st.image(widgets.upscale(photo.pixels, width), width=width, alt=PHOTO_ALT)
+    elif question.kind == "cat":
         found = subject_image(question.subject)
         if found is not None:
             st.image(
@@ -83,6 +89,9 @@ def question_block(question: rooms.Question, width: int = 320) -> None:
                 width=width,
                 alt=f"Image {question.subject} of the dataset: is it a cat? (the answer comes at the reveal)",
             )
+
+
+PHOTO_ALT = "A photo from the room's wall: is it a cat? (the presenter answers at the reveal)"
 
 
 def tally_block(snap: rooms.Snapshot) -> None:
@@ -99,7 +108,8 @@ def reveal_block(question: rooms.Question, tally: dict[str, int]) -> None:
     """After the reveal: the answer, the room's split, and (cat or not?) the model's P(cat) and decision."""
     total = sum(tally.values())
     split = ", ".join(f"{o} {round(100 * n / total) if total else 0} %" for o, n in tally.items())
-    st.success(f"Answer: **{question.answer}**. The room: {split} ({total} votes).")
+    said = "The presenter says" if room_inputs.subject_photo_id(question.subject) else "Answer"  # a wall photo
+    st.success(f"{said}: **{question.answer}**. The room: {split} ({total} votes).")
     if question.kind == "cat" and question.model_p is not None:
         st.info(f"The model says **{question.model_answer}**: P(cat) = {question.model_p:.2f}.")
 
@@ -131,8 +141,9 @@ def scene_block(text: str) -> None:
         st.line_chart(costs[::step], x_label=f"iteration / {step}", y_label="cost", height=220)
 
 
-def scores_block(history: list[rooms.Round]) -> None:
-    """Over the round so far: the room's accuracy against the model's, and the images where they disagreed."""
+def scores_block(history: list[rooms.Round], code: str) -> None:
+    """Over the round so far: the room's accuracy against the model's, and the images where they disagreed (a wall
+    photo drawn from room ``code``'s approved wall)."""
     s = rooms.scores(history)
     if not s.rounds:
         return
@@ -145,11 +156,13 @@ def scores_block(history: list[rooms.Round]) -> None:
         st.caption("Where the room and the model disagreed:")
         cols = st.columns(min(len(s.disagreements), 6))
         for i, r in enumerate(s.disagreements):
-            found = subject_image(r.question.subject)
+            photo = wall_questions.photo_of(store(), code, r.question.subject)
+            found = (photo.pixels, None) if photo is not None else subject_image(r.question.subject)
+            name = "A wall photo" if photo is not None else r.question.subject
             if found is not None:
                 cols[i % len(cols)].image(
                     widgets.upscale(found[0], 128),
-                    caption=f"{r.question.subject}: room {r.room_answer}, model {r.question.model_answer}",
-                    alt=f"Image {r.question.subject}: the room said {r.room_answer}, the model "
+                    caption=f"{name}: room {r.room_answer}, model {r.question.model_answer}",
+                    alt=f"{name if photo else 'Image ' + name}: the room said {r.room_answer}, the model "
                     f"{r.question.model_answer}, the answer is {r.question.answer}",
                 )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import metric, room_code
+from tests.helpers import MISCLASSIFIED_TEST, metric, room_code
 from ui import room_join, state
 
 
@@ -111,3 +113,38 @@ def test_follow_me_shows_the_presenters_scene_on_the_phones_between_questions(ro
     host.button_group(key=state.ROOM_ACTIVITY).set_value("Follow me").run()
     host.button(key=state.ROOM_UNFOLLOW).click().run()
     assert not any("follow you" in c.value for c in host.caption)
+
+
+def asked_and_revealed(host: AppTest) -> tuple[str, str, str, list[str]]:
+    """Reveal the presenter's current question: (its heading, the answer line, the model's line, its image URLs)."""
+    host.button(key=state.ROOM_REVEAL).click().run()
+    heading = next(s.value for s in host.subheader if s.value.startswith("Question 1:"))
+    urls = [one.url for i in host.image for one in i.proto.imgs if one.alt.startswith("Image test/")]
+    return heading, host.success[0].value, host.info[0].value, urls
+
+
+def test_a_mistake_of_the_model_is_asked_as_its_test_image_by_number(rooms_app):
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    host.button_group(key=state.ROOM_CAT_SOURCE).set_value("A mistake").run()
+    box = host.selectbox(key=state.ROOM_MISTAKE)
+    listed = [
+        int(re.match(r"test #(\d+) \(labelled (non-cat|cat), model says (non-cat|cat)\)$", o).group(1))
+        for o in box.options
+    ]
+    assert listed == MISCLASSIFIED_TEST  # the seed's 15 test mistakes (tests/helpers.py), in order
+    assert all(re.search(r"labelled (\S+), model says (?!\1\))", o) for o in box.options), "label and verdict differ"
+    box.set_value(MISCLASSIFIED_TEST[1]).run()
+    host.button(key=state.ROOM_ASK).click().run()
+    from_mistake = asked_and_revealed(host)
+
+    again = rooms_app("pages/room.py", app_presenter="true")  # the same test image, picked by number
+    again.button(key=state.ROOM_OPEN).click().run()
+    again.number_input(key=state.ROOM_INDEX).set_value(MISCLASSIFIED_TEST[1]).run()
+    again.button(key=state.ROOM_ASK).click().run()
+    assert from_mistake == asked_and_revealed(again) and len(from_mistake[3]) == 1
+    answer = re.search(r"Answer: \*\*(.+?)\*\*", from_mistake[1]).group(1)
+    model = re.search(r"The model says \*\*(.+?)\*\*", from_mistake[2]).group(1)
+    assert answer != model, "a mistake: the model's answer is not the label"
+    label = "cat" if "labelled cat" in box.options[1] else "not a cat"
+    assert answer == label

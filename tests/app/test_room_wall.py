@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from catlr import cli
-from tests.helpers import room_code
+from catlr import cli, room_inputs, rooms
+from tests.helpers import metric, room_code
 from tests.photo_fixtures import HOSTILE_EXPECTED, hostile_photo, real_photo_bytes
 from ui import room_view, room_wall, state
 
@@ -28,9 +28,7 @@ def cli_p_cat(tmp_path, capsys, data_dir, name: str) -> str:
     return f"{float(printed):.2f}"
 
 
-def test_R14_the_presenter_approves_one_photo_and_phones_see_only_that_one(
-    rooms_app, tmp_path, capsys, real_data_dir
-):
+def test_R14_the_presenter_approves_one_photo_and_phones_see_only_that_one(rooms_app, tmp_path, capsys, real_data_dir):
     host = rooms_app("pages/room.py", app_presenter="true")
     host.button(key=state.ROOM_OPEN).click().run()
     code = room_code(host)
@@ -87,3 +85,59 @@ def test_R15_R16_a_bad_photo_on_a_phone_says_why_and_reaches_no_one(rooms_app, m
     assert not phone.exception
     host.run()
     assert any(c.value == "0 waiting for you · 0 on the wall" for c in host.caption)
+
+
+def test_the_presenter_asks_about_an_approved_wall_photo_and_reveals_its_answer(rooms_app):
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    code = room_code(host)
+    assert "A wall photo" not in host.button_group(key=state.ROOM_CAT_SOURCE).options, "none approved yet"
+    host.toggle(key=state.ROOM_WALL).set_value(True).run()
+    phone = rooms_app("pages/join.py", room=code)
+    for name in ("chelsea", "coffee"):
+        upload(phone, f"{name}.jpg", real_photo_bytes(name))
+    host.toggle(key=state.ROOM_WALL_REVIEW).set_value(True).run()
+    next(b for b in host.button if b.key and b.key.startswith("room_approve_")).click().run()  # chelsea; coffee waits
+    on_wall = images(host, "Photo 1 on the wall")
+
+    host.button_group(key=state.ROOM_CAT_SOURCE).set_value("A wall photo").run()
+    assert host.selectbox(key=state.ROOM_WALL_PICK).options == ["Photo 1 on the wall"], "approved photos only"
+    host.button(key=state.ROOM_ASK).click().run()
+    assert not any(b.key == state.ROOM_REVEAL for b in host.button), "the answer is the presenter's to give"
+    phone.run()
+    drawn = images(phone, room_view.PHOTO_ALT)
+    assert len(drawn) == 1  # its pixels are the approved photo's: tests/test_wall_questions.py
+    assert any(s.value == "Question 1: Cat or not?" for s in phone.subheader)
+    vote_button = phone.button(key=state.item_key(state.PAGE_JOIN, "vote", 1, 1))  # "not a cat"
+    vote_button.click().run()
+
+    host.button(key=state.ROOM_REVEAL_CAT).click().run()
+    assert host.success[0].value == "The presenter says: **cat**. The room: cat 0 %, not a cat 100 % (1 votes)."
+    # The model's P(cat) is the wall's own verdict for this photo (Predict's figure, see R14's test above).
+    p = re.search(r"P\(cat\) = (\d\.\d\d)", on_wall[0][1]).group(1)
+    assert any(f"The model says **cat**: P(cat) = {p}." == i.value for i in host.info)
+    phone.run()
+    assert any(s.value.startswith("The presenter says: **cat**") for s in phone.success)
+    # The round's scores count it with the presenter's answer; the room (not a cat) and the model (cat) disagreed.
+    assert (metric(host, "The room (majority)"), metric(host, "The model")) == ("0/1", "1/1")
+    assert [c for _, c in images(host, "A wall photo: the room said")] == ["A wall photo: room not a cat, model cat"]
+
+
+def test_R20_a_question_naming_a_waiting_or_unknown_photo_draws_nothing_on_a_phone(rooms_app):
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    code, secret = host.session_state[state.ROOM_HOSTED]
+    host.toggle(key=state.ROOM_WALL).set_value(True).run()
+    phone = rooms_app("pages/join.py", room=code)
+    for name in ("chelsea", "coffee"):
+        upload(phone, f"{name}.jpg", real_photo_bytes(name))
+    store = room_view.store()  # the process's store, the one the app's sessions share
+    approved, pending = store.pending_photos(code, secret)
+    store.judge_photo(code, secret, approved.id, True)  # one photo on the wall, one waiting
+    for n, photo_id in enumerate((pending.id, room_inputs.new_photo_id()), start=1):
+        store.ask(code, secret, rooms.Question("cat", f"photo/{photo_id}"))  # past the app's own check
+        phone.run()
+        assert any(s.value == f"Question {n}: Cat or not?" for s in phone.subheader)
+        assert images(phone, room_view.PHOTO_ALT) == [], "no image for a photo that is not approved"
+        assert len(images(phone, "Photo 1 on the wall")) == 1 and len(images(phone, "")) == 1
+        assert not phone.exception

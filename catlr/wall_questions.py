@@ -1,0 +1,38 @@
+"""Asking "Cat or not?" about a photo on a room's wall.
+
+The question names the photo (``photo/<id>``, checked by :func:`catlr.room_inputs.question_subject`) and
+nothing else: its pixels are looked up in the room's *approved* photos (``store.wall(code)``) whenever it is
+asked or drawn, so a waiting, rejected or unknown photo is never asked about nor drawn, whatever a subject says.
+Its answer is not known before the reveal: the presenter, who chose the photo, gives it then
+(``store.reveal(..., answer)``).
+"""
+
+from __future__ import annotations
+
+from catlr import room_inputs, rooms
+from catlr.errors import CatlrInputError
+
+NOT_ON_WALL = "That photo is not on the room's wall: only an approved photo can be asked about."
+
+
+def photo_of(store: rooms.RoomStore, code: str, subject: str) -> rooms.WallPhoto | None:
+    """The approved wall photo ``subject`` names in room ``code``, or None (not a photo's subject, or a photo that
+    is waiting, was rejected, or was never sent there)."""
+    wanted = room_inputs.subject_photo_id(subject)
+    if wanted is None:
+        return None
+    return next((photo for photo in store.wall(code) if photo.id == wanted), None)
+
+
+def ask_photo(store: rooms.RoomStore, code: str, secret: str, photo_id: str, p_cat: float) -> rooms.Question:
+    """Ask room ``code`` "Cat or not?" about its approved photo ``photo_id``, with the model's P(cat) ``p_cat``
+    (decision: cat when > 0.5) hidden until the reveal; returns the question as asked.
+
+    Raises:
+        CatlrInputError: the photo is not on the room's approved wall (NOT_ON_WALL), or the store refuses the ask.
+    """
+    subject = room_inputs.PHOTO_SUBJECT + (photo_id if isinstance(photo_id, str) else "")
+    if photo_of(store, code, subject) is None:
+        raise CatlrInputError(NOT_ON_WALL)
+    said = rooms.CAT_OPTIONS[0] if p_cat > 0.5 else rooms.CAT_OPTIONS[1]
+    return store.ask(code, secret, rooms.Question("cat", subject, model_answer=said, model_p=float(p_cat)))
