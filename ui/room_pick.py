@@ -26,9 +26,10 @@ def model_mistakes() -> list:
         return []
 
 
-def mistake_label(mistake, classes: tuple[str, str]) -> str:
-    """``test #5 (labelled cat, model says non-cat)``."""
-    return f"test #{mistake.index} (labelled {classes[mistake.true]}, model says {classes[mistake.said]})"
+def mistake_label(mistake) -> str:
+    """``test #5``: only the number, since the presenter's screen is the projector and the room votes before it
+    learns the label or what the model said."""
+    return f"test #{mistake.index}"
 
 
 def cat_panel(code: str, secret: str) -> None:
@@ -58,13 +59,13 @@ def mistake_picker(code: str, secret: str) -> None:
     if not mistakes:
         st.info("The model gets no test image wrong (or the exercise's data is missing).")
         return
-    classes = session_data.exercise_data().dataset.classes
     by_index = {m.index: m for m in mistakes}
     index = st.selectbox(
         "A mistake of the model",
         list(by_index),
-        format_func=lambda i: mistake_label(by_index[i], classes),
+        format_func=lambda i: mistake_label(by_index[i]),
         key=state.ROOM_MISTAKE,
+        help="Test images the model gets wrong. Only their numbers are listed: the room sees this screen.",
     )
     if st.button("Ask the room", key=state.ROOM_ASK, type="primary") and index is not None:
         room_host.ask_cat(code, secret, "test", int(index))

@@ -128,12 +128,9 @@ def test_a_mistake_of_the_model_is_asked_as_its_test_image_by_number(rooms_app):
     host.button(key=state.ROOM_OPEN).click().run()
     host.button_group(key=state.ROOM_CAT_SOURCE).set_value("A mistake").run()
     box = host.selectbox(key=state.ROOM_MISTAKE)
-    listed = [
-        int(re.match(r"test #(\d+) \(labelled (non-cat|cat), model says (non-cat|cat)\)$", o).group(1))
-        for o in box.options
-    ]
+    # Only the numbers: the presenter's screen is the projector, and the room votes before the answer.
+    listed = [int(re.fullmatch(r"test #(\d+)", o).group(1)) for o in box.options]
     assert listed == MISCLASSIFIED_TEST  # the seed's 15 test mistakes (tests/helpers.py), in order
-    assert all(re.search(r"labelled (\S+), model says (?!\1\))", o) for o in box.options), "label and verdict differ"
     box.set_value(MISCLASSIFIED_TEST[1]).run()
     host.button(key=state.ROOM_ASK).click().run()
     from_mistake = asked_and_revealed(host)
@@ -146,5 +143,3 @@ def test_a_mistake_of_the_model_is_asked_as_its_test_image_by_number(rooms_app):
     answer = re.search(r"Answer: \*\*(.+?)\*\*", from_mistake[1]).group(1)
     model = re.search(r"The model says \*\*(.+?)\*\*", from_mistake[2]).group(1)
     assert answer != model, "a mistake: the model's answer is not the label"
-    label = "cat" if "labelled cat" in box.options[1] else "not a cat"
-    assert answer == label
