@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import expect_metric, press_on_slider, upload
+from tests.e2e.browsing import expect_metric, open_tab, press_on_slider, upload
 from tests.e2e.deploy import served
 from tests.e2e.server import wait_idle
 from tests.helpers import browser_metric
@@ -51,7 +51,7 @@ def _history(page) -> tuple[list[tuple[int, float, str]], str]:
 
     The download is a /media/ file held in the memory of the worker that ran the script.
     """
-    page.get_by_role("tab", name="History").click()
+    open_tab(page, "History")  # opening a tab reruns the page: a click before that rerun ends can be lost
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the history (CSV)").click()
     download = info.value
@@ -110,7 +110,7 @@ def test_two_workers_behind_haproxy_keep_each_session_on_its_own_worker(browser,
         info.value.save_as(saved)
         press_on_slider(alice, state.TRAIN_LR, "ArrowRight")  # back to 0.005: a third model
         expect_metric(alice, "Train accuracy", "99.04 %")
-        alice.get_by_role("tab", name="History").click()
+        open_tab(alice, "History")
         upload(alice, alice.locator("[data-testid='stFileUploaderDropzoneInput']"), str(saved))
         assert not [f for f in failed if "/_stcore/upload_file/" in f], f"the upload went astray: {failed}"
         use = alice.get_by_role("button", name="Use this model")
