@@ -11,7 +11,10 @@ ensure_requirements() {
   # Install only when a requirements file changed since the last successful install.
   local stamp=".venv/.catlr-installed-$(cat "$@" | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check $(printf -- '-r %s ' "$@")
+    # pip byte-compiles one file at a time; compiling afterwards on every core is faster (a fresh install of
+    # requirements-test.txt: 84 s → 42 s + 23 s). A file that does not compile is skipped, as pip skips it.
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-compile $(printf -- '-r %s ' "$@")
+    .venv/bin/python -m compileall -q -j 0 "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null || true
     touch "$stamp"
   fi
 }
