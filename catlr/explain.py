@@ -294,3 +294,26 @@ def flip_iteration(logits_over_iterations: np.ndarray, threshold: float = 0.5) -
     pred = sigmoid(z) > check_threshold(threshold)  # (n_iter + 1,)
     changes = np.flatnonzero(pred[1:] != pred[:-1])
     return int(changes[-1]) + 1 if changes.size else None
+
+
+OVERFIT_RISE = 0.05  # the test cost ends 5 % above its lowest: overfitting, not noise
+
+
+def overfits(train_cost, test_cost, rise: float = OVERFIT_RISE) -> bool:
+    """Whether a run overfits, read off its two cost curves: the test cost ends more than ``rise`` (relative)
+    above its lowest value while the train cost at the end is below its value there (the model keeps fitting the
+    training set better as it gets worse on images it never saw).
+
+    Args:
+        train_cost: (n+1,) the train cost at every iteration. test_cost: (n+1,) the test cost at every iteration.
+
+    Raises:
+        CatlrInputError: curves of different lengths, fewer than two points, or costs that are not finite.
+    """
+    train, test = np.asarray(train_cost, dtype=np.float64), np.asarray(test_cost, dtype=np.float64)
+    if train.shape != test.shape or train.ndim != 1 or train.size < 2:
+        raise CatlrInputError("overfitting is read from two cost curves of the same run, two points or more")
+    if not (np.isfinite(train).all() and np.isfinite(test).all()):
+        raise CatlrInputError("overfitting is read from finite costs; this run diverged")
+    lowest = int(np.argmin(test))
+    return bool(test[-1] > test[lowest] * (1.0 + rise) and train[-1] < train[lowest])

@@ -57,7 +57,8 @@ def photo_id(text: object) -> str:
 
 def question_subject(kind: str, subject: object) -> str:
     """What a question is about: for "cat", a dataset image (``test/12``) or a wall photo (``photo/<photo id>``,
-    the id as :func:`new_photo_id` makes them); for "curve", a learning rate as text.
+    the id as :func:`new_photo_id` makes them); for "curve", a learning rate as text; for "fit", an iteration
+    count (1 to ``limits.MAX_ITERATIONS``, digits only).
 
     Raises:
         CatlrInputError: anything else (no other text reaches a phone as a subject).
@@ -71,6 +72,8 @@ def question_subject(kind: str, subject: object) -> str:
             float(subject)
         except ValueError:
             raise CatlrInputError("A curve question is about a learning rate, a number.") from None
+    if kind == "fit" and not (subject.isdigit() and subject.isascii() and 1 <= int(subject) <= limits.MAX_ITERATIONS):
+        raise CatlrInputError(f"An overfitting question is about an iteration count, 1 to {limits.MAX_ITERATIONS:,}.")
     return subject
 
 

@@ -31,8 +31,10 @@ from catlr.errors import CatlrInputError
 
 CAT_OPTIONS = ("cat", "not a cat")
 CURVE_OPTIONS = ("converges", "too slow", "oscillates", "diverges")
-KINDS = {"cat": CAT_OPTIONS, "curve": CURVE_OPTIONS}
-PROMPTS = {"cat": "Cat or not?", "curve": "Learning rate {subject}: what will the cost curve do?"}
+FIT_OPTIONS = ("overfits", "does not overfit")
+KINDS = {"cat": CAT_OPTIONS, "curve": CURVE_OPTIONS, "fit": FIT_OPTIONS}
+PROMPTS = {"cat": "Cat or not?", "curve": "Learning rate {subject}: what will the cost curve do?",
+           "fit": "{subject} iterations: will the model overfit?"}  # fmt: skip
 
 
 def gone(code: str) -> CatlrInputError:
@@ -49,7 +51,8 @@ class Question:
     """One question put to the room.
 
     Attributes:
-        kind: "cat" (cat or not?) or "curve" (predict the cost curve of a learning rate).
+        kind: "cat" (cat or not?), "curve" (predict the cost curve of a learning rate) or "fit" (will a run of
+            that many iterations overfit?).
         subject: what it is about: an image of the exercise's data ("test/12"), a wall photo ("photo/<id>", see
             :mod:`catlr.wall_questions`) or a learning rate; checked by :func:`room_inputs.question_subject`.
         answer: the truth, one of the options, when known before the reveal (cat: the label), else None.

@@ -31,11 +31,7 @@ with right:
     if activity == "Follow me":
         room_host.follow_panel(code, secret)
     elif activity == "Predict the curve":
-        rate = st.select_slider(
-            "Learning rate (2000 iterations)", room_host.CURVE_RATES, value=0.1, key=state.ROOM_LR
-        )
-        if st.button("Ask the room", key=state.ROOM_ASK, type="primary"):
-            room_host.ask_curve(code, secret, rate)
+        room_host.curve_panel(code, secret)
     else:
         room_pick.cat_panel(code, secret)
     room_host.live(code, secret)

@@ -227,3 +227,47 @@ def test_flip_iteration_rejects_nan_and_bad_thresholds():
         explain.flip_iteration(np.array([0.1, np.nan]))
     with pytest.raises(CatlrInputError, match="threshold"):
         explain.flip_iteration(np.array([0.1, 0.2]), threshold=0.0)
+
+
+# --- overfits: the test cost turning up while the train cost still falls ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "train, test, expected",
+    [
+        ([1.0, 0.8, 0.6, 0.5], [1.0, 0.8, 0.7, 0.65], False),  # both still falling
+        ([1.0, 0.8, 0.6, 0.5], [1.0, 0.7, 0.72, 0.80], True),  # test up 14 % from its lowest, train down
+        ([1.0, 0.8, 0.6, 0.5], [1.0, 0.7, 0.72, 0.73], False),  # up 4 %: under the 5 % that is not noise
+        ([1.0, 0.5, 0.6, 0.7], [1.0, 0.5, 0.6, 0.7], False),  # both up: a bad rate, not overfitting
+        ([1.0, 0.9], [1.0, 0.9], False),
+    ],
+)
+def test_overfits_reads_the_two_curves(train, test, expected):
+    assert explain.overfits(np.array(train), np.array(test)) is expected
+
+
+@pytest.mark.parametrize(
+    "train, test",
+    [([1.0, 0.9], [1.0]), ([1.0], [1.0]), ([1.0, float("nan")], [1.0, 0.9]), ([[1.0, 0.9]], [[1.0, 0.9]])],
+)
+def test_overfits_refuses_what_is_not_two_curves_of_one_run(train, test):
+    with pytest.raises(CatlrInputError):
+        explain.overfits(np.array(train), np.array(test))
+
+
+@pytest.mark.realdata
+def test_on_the_exercise_the_test_cost_turns_up_after_its_low_at_150_iterations(real_data_dir):
+    from catlr import engine, problem
+    from catlr.config import TrainConfig
+    from catlr.data import load_dataset
+
+    run = engine.train(problem.from_dataset(load_dataset(real_data_dir)), TrainConfig(2000, 0.005))
+    train, test = run.history.train_cost, run.history.test_cost
+    lowest = int(np.argmin(test))
+    assert lowest == 150 and test[-1] > 1.4 * test[lowest]  # the brute-force reading the rule is built on
+    assert [explain.overfits(train[: n + 1], test[: n + 1]) for n in (100, 200, 500, 2000)] == [
+        False,  # the test cost is still falling
+        False,  # 1 % above its low: not yet
+        True,
+        True,
+    ]

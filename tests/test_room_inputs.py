@@ -169,13 +169,29 @@ def test_photo_ids_are_unguessable_and_what_the_validator_accepts():
         ("cat", None),
         ("curve", "photo/" + "A" * 22),
         ("curve", "fast"),
+        ("fit", "0"),
+        ("fit", "20001"),
+        ("fit", "2000.0"),
+        ("fit", "-5"),
+        ("fit", "２０００"),  # full-width digits
+        ("fit", "test/12"),
     ],
 )
 def test_R19_a_question_names_a_dataset_image_a_wall_photo_or_a_rate_and_nothing_else(kind, bad):
     from catlr.rooms import Question
 
-    with pytest.raises(CatlrInputError, match="subject is a short text|is about a dataset image|learning rate"):
+    with pytest.raises(
+        CatlrInputError, match="subject is a short text|is about a dataset image|learning rate|iteration count"
+    ):
         Question(kind, bad)
+
+
+def test_an_overfitting_question_is_about_an_iteration_count():
+    from catlr.rooms import FIT_OPTIONS, Question
+
+    q = Question("fit", "2000", answer="overfits")
+    assert q.options == FIT_OPTIONS and q.prompt == "2000 iterations: will the model overfit?"
+    assert Question.from_json(q.to_json()) == q and Question("fit", "20000").subject == "20000"
 
 
 def test_a_wall_photo_subject_is_accepted_in_its_one_shape():

@@ -16,11 +16,13 @@ import streamlit as st
 from catlr import engine, explain, qr_code, room_inputs, rooms, wall_questions
 from catlr.config import TrainConfig
 from catlr.errors import CatlrInputError
-from ui import room_view, room_wall, scenes, session_data, session_model, state
+from ui import charts, room_view, room_wall, scenes, session_data, session_model, state, train_view
 
 TALLY_EVERY = 0.5  # seconds between the live tally's refreshes (one session: cheap; halves the wait for a new vote)
 CURVE_RATES = [1e-4, 1e-3, 5e-3, 1e-2, 0.1, 1.0]
 CURVE_ANSWER = {"good": "converges", "too slow": "too slow", "oscillating": "oscillates", "diverging": "diverges"}
+FIT_ITERATIONS = [100, 200, 500, 1000, 2000, 5000]  # "will it overfit?" at the exercise's learning rate
+FIT_RATE = 0.005
 
 
 def hosted() -> tuple[str, str] | None:
@@ -112,6 +114,31 @@ def ask_curve(code: str, secret: str, rate: float) -> None:
     _ask(code, secret, rooms.Question("curve", f"{rate:g}"))
 
 
+def curve_panel(code: str, secret: str) -> None:
+    """"Predict the curve": what a learning rate will do over 2000 iterations, or whether a run of some number of
+    iterations at the exercise's learning rate will overfit."""
+    vary = st.segmented_control("Vary", ["Learning rate", "Iterations"], default="Learning rate",
+                                key=state.ROOM_CURVE_VARY) or "Learning rate"  # fmt: skip
+    if vary == "Iterations":
+        iterations = st.select_slider(f"Iterations (learning rate {FIT_RATE})", FIT_ITERATIONS, value=2000,
+                                      key=state.ROOM_FIT_ITERATIONS)  # fmt: skip
+        if st.button("Ask the room", key=state.ROOM_ASK, type="primary"):
+            _ask(code, secret, rooms.Question("fit", str(int(iterations))))
+        return
+    rate = st.select_slider("Learning rate (2000 iterations)", CURVE_RATES, value=0.1, key=state.ROOM_LR)
+    if st.button("Ask the room", key=state.ROOM_ASK, type="primary"):
+        ask_curve(code, secret, rate)
+
+
+def fit_answer(iterations: int) -> tuple[str, np.ndarray, np.ndarray]:
+    """Run the exercise's data for ``iterations`` at FIT_RATE: ("overfits" or "does not overfit", by
+    :func:`catlr.explain.overfits`, the train and the test cost curves)."""
+    config = TrainConfig(num_iterations=iterations, learning_rate=FIT_RATE)
+    history = session_model.shared_run(config, active=session_data.exercise_data()).history
+    over = explain.overfits(history.train_cost, history.test_cost)
+    return rooms.FIT_OPTIONS[0 if over else 1], history.train_cost, history.test_cost
+
+
 FOLLOW_SCENES = [name for name, scene in scenes.SCENES.items() if scene.page == "pages/train.py"]
 
 
@@ -182,6 +209,8 @@ def reveal(code: str, secret: str, question: rooms.Question, answer: str | None 
     run the rate first and reveal what its curve did."""
     if question.kind == "curve":
         answer, _ = curve_answer(float(question.subject))
+    elif question.kind == "fit":
+        answer = fit_answer(int(question.subject))[0]
     try:
         room_view.store().reveal(code, secret, answer)
     except CatlrInputError as exc:
@@ -209,7 +238,7 @@ def live(code: str, secret: str) -> None:
         reveal_photo(code, secret, snap.question)
         return
     if not snap.revealed:
-        label = "Run it and reveal" if snap.question.kind == "curve" else "Reveal"
+        label = "Run it and reveal" if snap.question.kind in ("curve", "fit") else "Reveal"
         if st.button(label, key=state.ROOM_REVEAL, type="primary"):
             reveal(code, secret, snap.question)
         return
@@ -219,6 +248,10 @@ def live(code: str, secret: str) -> None:
         if costs is not None:
             label = f"iteration / 10 (learning rate {snap.question.subject})"
             st.line_chart(costs[::10], x_label=label, y_label="cost")
+    if snap.question.kind == "fit":
+        _, train, test = fit_answer(int(snap.question.subject))  # Train's two curves, in Train's colours
+        frame = charts.per_iteration({"train cost": train, "test cost": test})
+        charts.line_chart(frame, "iteration", "cost", train_view.PALETTE, height=240)
 
 
 def history(code: str, secret: str) -> None:

@@ -143,3 +143,30 @@ def test_a_mistake_of_the_model_is_asked_as_its_test_image_by_number(rooms_app):
     answer = re.search(r"Answer: \*\*(.+?)\*\*", from_mistake[1]).group(1)
     model = re.search(r"The model says \*\*(.+?)\*\*", from_mistake[2]).group(1)
     assert answer != model, "a mistake: the model's answer is not the label"
+
+
+@pytest.mark.parametrize("iterations", [200, 2000])
+def test_will_it_overfit_is_revealed_by_running_it(rooms_app, real_data_dir, iterations):
+    from catlr import engine, explain, problem
+    from catlr.config import TrainConfig
+    from catlr.data import load_dataset
+
+    host = rooms_app("pages/room.py", app_presenter="true")
+    host.button(key=state.ROOM_OPEN).click().run()
+    code = room_code(host)
+    host.button_group(key=state.ROOM_ACTIVITY).set_value("Predict the curve").run()
+    host.button_group(key=state.ROOM_CURVE_VARY).set_value("Iterations").run()
+    host.select_slider(key=state.ROOM_FIT_ITERATIONS).set_value(iterations).run()
+    host.button(key=state.ROOM_ASK).click().run()
+    phone = rooms_app("pages/join.py", room=code)
+    assert phone.subheader[-1].value == f"Question 1: {iterations} iterations: will the model overfit?"
+    vote_button(phone, 1, 0).click().run()  # "overfits"
+    host.run()
+    host.button(key=state.ROOM_REVEAL).click().run()
+    run = engine.train(problem.from_dataset(load_dataset(real_data_dir)), TrainConfig(iterations, 0.005))
+    truth = "overfits" if explain.overfits(run.history.train_cost, run.history.test_cost) else "does not overfit"
+    assert truth == ("overfits" if iterations == 2000 else "does not overfit")  # the exercise's own curves
+    assert any(f"Answer: **{truth}**" in s.value for s in host.success)
+    assert len(host.get("vega_lite_chart")) == 1  # the run's train and test cost curves
+    phone.run()
+    assert any(f"Answer: **{truth}**" in s.value for s in phone.success)
