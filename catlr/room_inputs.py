@@ -153,6 +153,15 @@ def nickname(text: object) -> str:
     return cleaned
 
 
+def how_many(newest: object) -> int | None:
+    """``newest`` for :meth:`catlr.rooms.RoomStore.wall`: None (all) or a whole number of photos, at least 1."""
+    if newest is None:
+        return None
+    if isinstance(newest, bool) or not isinstance(newest, int) or newest < 1:
+        raise CatlrInputError("Ask for at least one photo of the wall.")
+    return newest
+
+
 def choice(text: object, options: tuple[str, ...]) -> str:
     """A vote: exactly one of ``options``; CatlrInputError otherwise (the options are named)."""
     if not isinstance(text, str) or text not in options:

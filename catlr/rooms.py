@@ -37,6 +37,11 @@ PROMPTS = {"cat": "Cat or not?", "curve": "Learning rate {subject}: what will th
            "fit": "{subject} iterations: will the model overfit?"}  # fmt: skip
 
 
+def cat_said(p_cat: float) -> str:
+    """The option "Cat or not?" reads off the model's P(cat): "cat" above 0.5, else "not a cat"."""
+    return CAT_OPTIONS[0] if p_cat > 0.5 else CAT_OPTIONS[1]
+
+
 def gone(code: str) -> CatlrInputError:
     """One message for an unknown and an expired room: which codes ever existed is not told."""
     return CatlrInputError(f"Room {code} has ended or does not exist. Check the code on the presenter's screen.")
@@ -221,15 +226,6 @@ def on_off(value: object, message: str = "The photo wall is either on or off.") 
 
 
 DECISION = "A photo is either approved or rejected."
-
-
-def how_many(newest: object) -> int | None:
-    """``newest`` for :meth:`RoomStore.wall`: None (all) or a whole number of photos, at least 1."""
-    if newest is None:
-        return None
-    if isinstance(newest, bool) or not isinstance(newest, int) or newest < 1:
-        raise CatlrInputError("Ask for at least one photo of the wall.")
-    return newest
 
 
 def full_tally(question: Question | None, counts: dict[str, int]) -> dict[str, int]:

@@ -23,7 +23,6 @@ from catlr.rooms import (
     check_vote,
     full_tally,
     gone,
-    how_many,
     not_presenter,
     on_off,
     revealed_question,
@@ -202,7 +201,7 @@ class MemoryRoomStore(RoomStore):
                 del room.photos[photo_id]
 
     def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
-        newest = how_many(newest)
+        newest = room_inputs.how_many(newest)
         with self._lock:
             _, room = self._room(code)
             shown = room.approved if newest is None else room.approved[-newest:]

@@ -37,7 +37,6 @@ from catlr.rooms import (
     WallPhoto,
     full_tally,
     gone,
-    how_many,
     not_presenter,
     on_off,
     photo_refused,
@@ -335,7 +334,7 @@ class RedisRoomStore(RoomStore):
                 raise CatlrInputError(room_inputs.NO_SUCH_PHOTO)
 
     def wall(self, code: str, newest: int | None = None) -> list[WallPhoto]:
-        code, newest = room_inputs.room_code(code), how_many(newest)
+        code, newest = room_inputs.room_code(code), room_inputs.how_many(newest)
         self.snapshot(code)  # gone rooms have no wall
         with _answering():
             ids = self.redis.lrange(self._key(code, "approved"), -newest if newest else 0, -1)

@@ -18,10 +18,15 @@ NOT_ON_WALL = "That photo is not on the room's wall: only an approved photo can 
 def photo_of(store: rooms.RoomStore, code: str, subject: str) -> rooms.WallPhoto | None:
     """The approved wall photo ``subject`` names in room ``code``, or None (not a photo's subject, or a photo that
     is waiting, was rejected, or was never sent there)."""
-    wanted = room_inputs.subject_photo_id(subject)
-    if wanted is None:
+    if room_inputs.subject_photo_id(subject) is None:
         return None
-    return next((photo for photo in store.wall(code) if photo.id == wanted), None)
+    return on_wall(store.wall(code), subject)
+
+
+def on_wall(approved: list[rooms.WallPhoto], subject: str) -> rooms.WallPhoto | None:
+    """The photo of ``approved`` (a room's ``store.wall(code)``) that ``subject`` names, or None."""
+    wanted = room_inputs.subject_photo_id(subject)
+    return next((photo for photo in approved if photo.id == wanted), None) if wanted is not None else None
 
 
 def ask_photo(store: rooms.RoomStore, code: str, secret: str, photo_id: str, p_cat: float) -> rooms.Question:
@@ -34,5 +39,5 @@ def ask_photo(store: rooms.RoomStore, code: str, secret: str, photo_id: str, p_c
     subject = room_inputs.PHOTO_SUBJECT + (photo_id if isinstance(photo_id, str) else "")
     if photo_of(store, code, subject) is None:
         raise CatlrInputError(NOT_ON_WALL)
-    said = rooms.CAT_OPTIONS[0] if p_cat > 0.5 else rooms.CAT_OPTIONS[1]
-    return store.ask(code, secret, rooms.Question("cat", subject, model_answer=said, model_p=float(p_cat)))
+    question = rooms.Question("cat", subject, model_answer=rooms.cat_said(p_cat), model_p=float(p_cat))
+    return store.ask(code, secret, question)

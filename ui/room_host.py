@@ -90,7 +90,7 @@ def ask_cat(code: str, secret: str, split: str, index: int) -> None:
         "cat",
         f"{split}/{index}",
         answer=rooms.CAT_OPTIONS[0] if label == 1 else rooms.CAT_OPTIONS[1],
-        model_answer=rooms.CAT_OPTIONS[0] if p > 0.5 else rooms.CAT_OPTIONS[1],
+        model_answer=rooms.cat_said(p),
         model_p=p,
     )
     _ask(code, secret, question)

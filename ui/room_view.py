@@ -155,8 +155,11 @@ def scores_block(history: list[rooms.Round], code: str) -> None:
     if s.disagreements:
         st.caption("Where the room and the model disagreed:")
         cols = st.columns(min(len(s.disagreements), 6))
+        # The room's wall read once for all the rounds (only if one of them asked about a wall photo).
+        asked = any(room_inputs.subject_photo_id(r.question.subject) for r in s.disagreements)
+        approved = store().wall(code) if asked else []
         for i, r in enumerate(s.disagreements):
-            photo = wall_questions.photo_of(store(), code, r.question.subject)
+            photo = wall_questions.on_wall(approved, r.question.subject)
             found = (photo.pixels, None) if photo is not None else subject_image(r.question.subject)
             name = "A wall photo" if photo is not None else r.question.subject
             if found is not None:

@@ -49,7 +49,7 @@ def verdicts(photos: list[rooms.WallPhoto]) -> list[float] | None:
 
 def verdict(p: float) -> str:
     """``cat · P(cat) = 0.93``: the decision as "Cat or not?" makes it (P(cat) > 0.5), and the probability."""
-    return f"{rooms.CAT_OPTIONS[0] if p > 0.5 else rooms.CAT_OPTIONS[1]} · P(cat) = {p:.2f}"
+    return f"{rooms.cat_said(p)} · P(cat) = {p:.2f}"
 
 
 def wall_block(photos: list[rooms.WallPhoto], size: int = THUMB) -> None:
