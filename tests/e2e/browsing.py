@@ -51,7 +51,9 @@ def watched(pg) -> Iterator:
     broken = [src for src, is_broken in shown if is_broken]
     assert not broken, f"images on the page that did not load: {broken}"
     on_page = {src for src, _ in shown}
-    superseded = {m.group(1) for text, _ in errors if (m := IMAGE_ERROR.search(text))} - on_page
+    gone = {m.group(1) for text, _ in errors if (m := IMAGE_ERROR.search(text))}
+    gone |= {u for u in failed if "/media/" in u}  # some fetches fail before any "Image source error" is logged
+    superseded = gone - on_page
     # On a deep link (/train) Streamlit's front end first probes /train/_stcore/health and host-config
     # to find the server's base path, and logs those two 404s; they are its design, not our errors.
     probes = {u for u in failed if re.search(r"/[\w-]+/_stcore/(health|host-config)$", u)}
@@ -62,7 +64,7 @@ def watched(pg) -> Iterator:
             return True
         return text.startswith("Failed to load resource") and "404" in text and url in forgiven
 
-    unexpected = [text for text, url in errors if not expected(text, url)]
+    unexpected = [f"{text} ({url})" for text, url in errors if not expected(text, url)]
     assert not unexpected, f"browser console errors: {unexpected}"
     assert set(failed) <= forgiven, f"failed requests: {sorted(set(failed) - forgiven)}"
 

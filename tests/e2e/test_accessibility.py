@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import go, open_app, open_tab, press_on_slider, violations
+from tests.e2e.browsing import go, open_app, open_tab, press_on_slider, upload, violations
 from tests.e2e.server import streamlit_server, wait_idle
 from tests.photo_fixtures import real_photo_bytes
 from ui import poke_views, state
@@ -54,11 +54,11 @@ def test_no_serious_violation_when_a_photo_is_refused_or_predicted_or_the_data_i
     bad = tmp_path / "not-a-photo.jpg"
     bad.write_text("<html>not a photo</html>")
     uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-    uploader.set_input_files(str(bad))
+    upload(page, uploader, bad)
     expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(1)
     assert violations(page) == []
     cat = {"name": "cat.jpg", "mimeType": "image/jpeg", "buffer": real_photo_bytes("chelsea")}
-    uploader.set_input_files(files=[cat])
+    upload(page, uploader, [cat])
     expect(page.locator("[data-testid='stMetric']", has_text="P(cat)")).to_have_count(1)
     page.locator(f".st-key-{state.PREDICT_TEACH_POSITIVE} button").click()  # teach it: before → after
     expect(page.get_by_role("button", name="Remove")).to_have_count(1)

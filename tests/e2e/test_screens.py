@@ -15,6 +15,7 @@ from tests.e2e.browsing import (
     press_on_slider,
     sideways_scroll,
     title_under_header,
+    upload,
     violations,
 )
 from tests.e2e.server import wait_idle
@@ -63,10 +64,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_train_shows_its_sliders_and_cos
 def test_on_a_phone_predict_takes_an_upload_and_offers_the_camera(phone, server, screenshot_dir):
     open_app(phone, server, "predict")
     uploader = phone.locator("[data-testid='stFileUploaderDropzoneInput']")
-    uploader.set_input_files(
-        files=[{"name": "chelsea.jpg", "mimeType": "image/jpeg", "buffer": real_photo_bytes("chelsea")}]
-    )
-    wait_idle(phone)
+    upload(phone, uploader, [{"name": "chelsea.jpg", "mimeType": "image/jpeg", "buffer": real_photo_bytes("chelsea")}])
     expect(phone.locator("[data-testid='stMetric']", has_text="P(cat)")).to_have_count(1)
     assert sideways_scroll(phone) == 0
     full_screenshot(phone, screenshot_dir / "phone-predict.png")
