@@ -52,7 +52,8 @@ def watched(pg) -> Iterator:
     assert not broken, f"images on the page that did not load: {broken}"
     on_page = {src for src, _ in shown}
     gone = {m.group(1) for text, _ in errors if (m := IMAGE_ERROR.search(text))}
-    gone |= {u for u in failed if "/media/" in u}  # some fetches fail before any "Image source error" is logged
+    # Not every such 404 is logged as an "Image source error" first, nor seen as a response by Playwright.
+    gone |= {u for u in failed + [url for _, url in errors] if "/media/" in u}
     superseded = gone - on_page
     # On a deep link (/train) Streamlit's front end first probes /train/_stcore/health and host-config
     # to find the server's base path, and logs those two 404s; they are its design, not our errors.
